@@ -97,7 +97,10 @@ def _docs(args) -> int:
     "Build the docs site, and serve it if asked."
     from mnist_course.docs import build_site, serve_site
     t0 = time.perf_counter()
-    index = build_site()
+    try: index = build_site()
+    except RuntimeError as e:  # nbdev's processing or Sphinx failed: the message names the notebook and the error
+        print(f"mnist-course docs: error: {e}", file=sys.stderr)
+        return 1
     print(f"Built {index} in {time.perf_counter() - t0:.1f} s")
     if args.serve: serve_site(index.parent, port=args.port)
     return 0
