@@ -13,9 +13,9 @@ import torch.nn.functional as F
 import matplotlib.pyplot as plt
 
 # %% auto #0
-__all__ = ['plot_function', 'quad', 'mk_quad', 'noise', 'add_noise', 'plot_quad', 'for_interact', 'mae', 'plot_quad_mae',
-           'quad_mae', 'grad_of', 'gradient_descent', 'rectified_linear', 'rectified_linear_relu', 'plot_relu',
-           'double_relu', 'plot_double_relu']
+__all__ = ['plot_function', 'quad', 'mk_quad', 'noise', 'add_noise', 'plot_quad', 'for_interact', 'same_shape', 'mae',
+           'plot_quad_mae', 'quad_mae', 'grad_of', 'gradient_descent', 'rectified_linear', 'rectified_linear_relu',
+           'plot_relu', 'double_relu', 'plot_double_relu']
 
 # %% ../nbs/02_quadratic_sgd.ipynb #98480580
 def plot_function(f: Callable, *, tx: str | None = 'x', ty: str | None = 'f(x)', title: str | None = None,
@@ -76,12 +76,17 @@ def for_interact(draw: Callable, **fixed) -> Callable:
     return _draw
 
 # %% ../nbs/02_quadratic_sgd.ipynb #65dc3b05
-def mae(preds: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-    "Mean absolute error: the average of `|preds - targets|`, which must have the same shape."
+def same_shape(preds, targets, name: str = 'the loss') -> tuple[torch.Tensor, torch.Tensor]:
+    "`preds` and `targets` as tensors, after checking that their shapes match (`name` says who asked, in the error)."
     preds, targets = torch.as_tensor(preds), torch.as_tensor(targets)
     if preds.shape != targets.shape:
-        raise ValueError(f"mae needs preds and targets of the same shape, got {tuple(preds.shape)} and "
+        raise ValueError(f"{name} needs preds and targets of the same shape, got {tuple(preds.shape)} and "
                          f"{tuple(targets.shape)}. Reshape one of them (e.g. with .view(-1) or [:, None]).")
+    return preds, targets
+
+def mae(preds: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    "Mean absolute error: the average of `|preds - targets|`, which must have the same shape."
+    preds, targets = same_shape(preds, targets, 'mae')
     return (preds - targets).abs().mean()
 
 # %% ../nbs/02_quadratic_sgd.ipynb #8959179d

@@ -9,7 +9,7 @@ from functools import partial
 import torch
 import matplotlib.pyplot as plt
 
-from .quadratic_sgd import plot_function
+from .quadratic_sgd import plot_function, same_shape
 
 # %% auto #0
 __all__ = ['rollercoaster', 'f', 'show_preds', 'mse', 'apply_step', 'train', 'compare_lrs']
@@ -44,10 +44,7 @@ def show_preds(t: torch.Tensor, y: torch.Tensor, preds: torch.Tensor, ax: plt.Ax
 # %% ../nbs/03_rollercoaster.ipynb #1631b93a
 def mse(preds: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     "Mean squared error: the average of `(preds - targets)**2`, which must have the same shape."
-    preds, targets = torch.as_tensor(preds), torch.as_tensor(targets)
-    if preds.shape != targets.shape:
-        raise ValueError(f"mse needs preds and targets of the same shape, got {tuple(preds.shape)} and "
-                         f"{tuple(targets.shape)}. Reshape one of them (e.g. with .view(-1) or [:, None]).")
+    preds, targets = same_shape(preds, targets, 'mse')  # lesson 2's check
     return ((preds - targets)**2).mean()
 
 # %% ../nbs/03_rollercoaster.ipynb #7171f07a
