@@ -14,7 +14,7 @@ from PIL import Image
 # %% auto #0
 __all__ = ['SAMPLE_COUNTS', 'SAMPLE_SHA256', 'ENV_VAR', 'IDX_FILES', 'HOW_TO', 'CACHE_NAME', 'DataError', 'count_pngs',
            'check_sample', 'sample_dest', 'sha256', 'install_from_tgz', 'read_idx', 'install_from_idx', 'local_source',
-           'get_mnist_sample', 'image_files', 'load_pngs', 'load_sample']
+           'find_idx', 'get_mnist_sample', 'image_files', 'load_pngs', 'load_sample']
 
 # %% ../nbs/00_data.ipynb #4496ecc2
 # fastai 2.8.7 calls `torch.jit.script` when imported, which torch 2.14 deprecates: a notice for fastai, not for learners.
@@ -128,13 +128,17 @@ def local_source(src: str | Path | None = None) -> Path | None:
     src = src or os.environ.get(ENV_VAR)
     return Path(src).expanduser() if src else None
 
+def find_idx(src: Path) -> Path | None:
+    "The folder holding the four MNIST IDX files: `src` itself or its `mnist/` subfolder (None if neither)."
+    return next((d for d in (Path(src), Path(src)/'mnist') if all((d/o).exists() for o in IDX_FILES)), None)
+
 def get_mnist_sample(src: str | Path | None = None, dest: Path | None = None) -> Path:
     "Path to a checked MNIST_SAMPLE folder: installed already, from local copy `src`, or downloaded."
     dest = Path(dest) if dest else sample_dest()
     if dest.exists(): return check_sample(dest)
     if (src := local_source(src)) is not None:
         if (src/'mnist_sample.tgz').exists(): return install_from_tgz(src/'mnist_sample.tgz', dest)
-        if all((src/o).exists() for o in IDX_FILES): return install_from_idx(src, dest)
+        if (idx := find_idx(src)) is not None: return install_from_idx(idx, dest)
         raise DataError(f"{src} holds neither mnist_sample.tgz nor the four MNIST files. {HOW_TO}")
     from fastai.data.external import untar_data, URLs
     try: return check_sample(untar_data(URLs.MNIST_SAMPLE))

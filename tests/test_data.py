@@ -3,7 +3,7 @@ import hashlib, shutil
 from pathlib import Path
 import pytest, torch
 from mnist_course.data import (SAMPLE_COUNTS, DataError, _install, count_pngs, get_mnist_sample, image_files,
-                               install_from_idx, install_from_tgz, load_pngs, load_sample, IDX_FILES)
+                               install_from_tgz, load_pngs, load_sample, IDX_FILES)
 
 LABELS_MD5 = 'd3cebecaef04485c8a7c21699d77b730'  # labels.csv of fastai's sample (../shared/data/PROVENANCE.md)
 
@@ -61,7 +61,9 @@ def test_incomplete_install_is_refused(tmp_path):
 
 def test_from_idx_matches_archive(data_src, installed, tmp_path):
     if not all((data_src/'mnist'/o).exists() for o in IDX_FILES): pytest.skip('no MNIST IDX files beside the archive')
-    rebuilt = install_from_idx(data_src/'mnist', tmp_path/'mnist_sample')
+    src = tmp_path/'src'  # a data folder with only the raw MNIST files, in its mnist/ subfolder
+    src.mkdir(); (src/'mnist').symlink_to(data_src/'mnist')
+    rebuilt = get_mnist_sample(src=src, dest=tmp_path/'mnist_sample')
     assert count_pngs(rebuilt) == SAMPLE_COUNTS
     for k in SAMPLE_COUNTS:  # same file names, same pixels
         assert [o.name for o in image_files(rebuilt, k)] == [o.name for o in image_files(installed, k)]
