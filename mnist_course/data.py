@@ -14,7 +14,7 @@ from PIL import Image
 # %% auto #0
 __all__ = ['SAMPLE_COUNTS', 'SAMPLE_SHA256', 'ENV_VAR', 'IDX_FILES', 'HOW_TO', 'CACHE_NAME', 'DataError', 'count_pngs',
            'check_sample', 'sample_dest', 'sha256', 'install_from_tgz', 'read_idx', 'install_from_idx', 'local_source',
-           'find_idx', 'get_mnist_sample', 'image_files', 'load_pngs', 'load_sample']
+           'find_idx', 'get_mnist_sample', 'image_files', 'load_pngs', 'cached_tensors', 'load_sample']
 
 # %% ../nbs/00_data.ipynb #4496ecc2
 # fastai 2.8.7 calls `torch.jit.script` when imported, which torch 2.14 deprecates: a notice for fastai, not for learners.
@@ -157,19 +157,24 @@ def load_pngs(files: list[Path]) -> torch.Tensor:
 # %% ../nbs/00_data.ipynb #33affecf
 CACHE_NAME = '.mnist_course_cache.pt'
 
+def cached_tensors(folder: Path, names, make):
+    "`make()`'s tensors, kept in a cache file in `folder` that is trusted only while the file list `names` is unchanged."
+    fn = Path(folder)/CACHE_NAME
+    if fn.exists():
+        saved = torch.load(fn, weights_only=True)
+        if saved['names'] == names: return saved['tensors']
+    tensors = make()
+    try:  # write a temp file, then rename: readers never see half a cache
+        fd, tmp = tempfile.mkstemp(prefix=CACHE_NAME, dir=folder)
+        with os.fdopen(fd, 'wb') as f: torch.save({'names': names, 'tensors': tensors}, f)
+        os.replace(tmp, fn)
+    except OSError: pass  # a read-only data folder: no cache, still correct
+    return tensors
+
 def load_sample(path: Path | None = None, cache: bool = True) -> dict[str, torch.Tensor]:
     "All four folders of the sample as uint8 tensors keyed 'train/3', ..., read through a cache file."
     path = Path(path) if path else get_mnist_sample()
+    make = lambda: {k: load_pngs(image_files(path, k)) for k in SAMPLE_COUNTS}
+    if not cache: return make()
     names = {k: sorted(o.name for o in os.scandir(path/k) if o.name.endswith('.png')) for k in SAMPLE_COUNTS}
-    fn = path/CACHE_NAME
-    if cache and fn.exists():
-        saved = torch.load(fn, weights_only=True)
-        if saved['names'] == names: return saved['tensors']
-    tensors = {k: load_pngs(image_files(path, k)) for k in SAMPLE_COUNTS}
-    if cache:
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=CACHE_NAME, dir=path)
-            with os.fdopen(fd, 'wb') as f: torch.save({'names': names, 'tensors': tensors}, f)
-            os.replace(tmp, fn)
-        except OSError: pass  # a read-only data folder: no cache, still correct
-    return tensors
+    return cached_tensors(path, names, make)
