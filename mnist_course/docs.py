@@ -322,11 +322,15 @@ def build_site(root: str | Path | None = None, out: str | Path | None = None) ->
     keep = {f"{n}.ipynb" for n in names} | {f'{API_PAGE}.md', 'conf.py', '_static'}
     for f in src.iterdir():   # pages of notebooks that were renamed or removed
         if f.name not in keep: shutil.rmtree(f) if f.is_dir() else f.unlink()
+    # Sphinx rebuilds only changed pages; a new, removed or renamed page changes every page's sidebar and prev/next
+    nav, nav_fn = json.dumps([[p['name'], p['title']] for p in pages]), build/'nav.json'
+    fresh = ['-E', '-a'] if not nav_fn.exists() or nav_fn.read_text() != nav else []
     log = io.StringIO()
     with contextlib.redirect_stderr(log), contextlib.redirect_stdout(io.StringIO()):
-        rc = build_main(['-b', 'html', '-q', '-d', str(build/'doctrees'), str(src), str(build/'html')])
+        rc = build_main(['-b', 'html', '-q', *fresh, '-d', str(build/'doctrees'), str(src), str(build/'html')])
     (build/'warnings.txt').write_text(log.getvalue())
     if rc: raise RuntimeError(f"Sphinx failed (exit {rc}); its messages are in {build/'warnings.txt'}:\n{log.getvalue()[-3000:]}")
+    nav_fn.write_text(nav)
     _publish(build/'html', out, root)
     return out/'index.html'
 
