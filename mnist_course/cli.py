@@ -60,7 +60,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument('--only', nargs='+', metavar='NAME', choices=list(APPROACHES),
                    help=f"run just these approaches ({', '.join(APPROACHES)})")
     p.add_argument('--resnet', action='store_true', help="also train resnet18 for one epoch (minutes on a CPU)")
-    p.add_argument('--resnet-subset', type=int, metavar='N', help="train resnet18 on N images per digit only (quick)")
+    p.add_argument('--resnet-subset', type=int, metavar='N', help="train resnet18 on N images per digit only (quicker; lesson 6 found that the "
+                        "book's one-cycle recipe needs about 1500 or more to learn at all)")
     sub = p.add_subparsers(dest='command', metavar='{docs,readme}')
     d = sub.add_parser('docs', help="build the docs site into _docs/ (offline), optionally serve it")
     d.add_argument('--serve', action='store_true', help="serve the built site on 127.0.0.1")

@@ -40,3 +40,11 @@ def test_bad_input(args, msg):
 def test_readme_is_in_sync_with_index_notebook():
     assert (ROOT/'README.md').read_text() == render_readme(ROOT/'nbs'/'index.ipynb'), \
         "README.md is stale: run `mnist-course readme`"
+
+def test_resnet_short_run_row(data_src):
+    r = run_cli('--only', 'pixel_similarity', '--resnet-subset', '1500', env={'MNIST_COURSE_DATA': str(data_src)})
+    assert r.returncode == 0, r.stderr
+    rows = {l.split()[0]: l.split() for l in r.stdout.splitlines()[2:]}
+    assert list(rows) == ['pixel_similarity', 'resnet18']
+    assert rows['resnet18'][1] == '06' and float(rows['resnet18'][2]) >= 0.95
+    assert rows['resnet18'][3] == '11,704,896'
