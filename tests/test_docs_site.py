@@ -1,6 +1,6 @@
 """The docs site, checked as a reader sees it: built with `build_site()`, served on 127.0.0.1, loaded in headless Chromium.
 
-Run: `/work/venv/bin/pytest -q tests/test_docs_site.py` (about a minute; Chromium from `apt-get install chromium chromium-driver`).
+Run: `pytest -q tests/test_docs_site.py` (about a minute; Chromium from `apt-get install chromium chromium-driver`).
 Screenshots of the home page and of one lesson are saved in `_screenshots/` (git-ignored): look at them.
 """
 import json, re, threading, time, urllib.error, urllib.request
