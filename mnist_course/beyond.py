@@ -8,8 +8,8 @@ import math, os
 from pathlib import Path
 
 # our package first: mnist_course.data quiets fastai's import-time torch.jit notice
-from .data import (read_idx, local_source, find_idx, load_pngs, cached_tensors, DataError,
-                               IDX_FILES, ENV_VAR, CACHE_NAME)
+from .data import read_idx, local_source, find_idx, load_pngs, cached_tensors
+from .data import DataError, IDX_FILES, ENV_VAR, CACHE_NAME
 from .pixel_similarity import stack_digits
 from .mnist_linear import BasicOptim, batch_accuracy
 
