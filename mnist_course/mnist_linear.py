@@ -23,7 +23,7 @@ from fastai.callback.progress import ProgressCallback  # importing it gives ever
 # %% auto #0
 __all__ = ['one_thread', 'mnist_xy', 'init_params', 'linear1', 'mnist_loss', 'mnist_dls', 'calc_grad', 'train_epoch',
            'batch_accuracy', 'validate_epoch', 'BasicOptim', 'train_model', 'mnist_learner', 'count_params',
-           'run_linear']
+           'fit_quietly', 'run_linear']
 
 # %% ../nbs/04_mnist_linear.ipynb #f93057e8
 @contextmanager
@@ -143,11 +143,15 @@ def count_params(model: nn.Module) -> int:
     "Number of trainable parameters (those with `requires_grad`) in `model`."
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
-def run_linear(path=None, seed: int = 42, epochs: int = 10, lr: float = 1.0) -> dict:
-    "Train lesson 4's `nn.Linear(784, 1)` with `mnist_learner`, quietly; return its validation accuracy and size."
+def fit_quietly(mk_model, path=None, seed: int = 42, epochs: int = 10, lr: float = 1.0) -> dict:
+    "Train `mk_model()` (made after seeding) with `mnist_learner` on one thread, quietly; return its validation accuracy and size."
     with one_thread():
         dls = mnist_dls(path, seed=seed)
         set_seed(seed)
-        learn = mnist_learner(dls, nn.Linear(28*28, 1))
+        learn = mnist_learner(dls, mk_model())
         with learn.no_bar(), learn.no_logging(): learn.fit(epochs, lr)
     return {'accuracy': float(learn.recorder.values[-1][2]), 'params': count_params(learn.model)}
+
+def run_linear(path=None, seed: int = 42, epochs: int = 10, lr: float = 1.0) -> dict:
+    "Train lesson 4's `nn.Linear(784, 1)` with `mnist_learner`, quietly; return its validation accuracy and size."
+    return fit_quietly(lambda: nn.Linear(28*28, 1), path, seed, epochs, lr)

@@ -5,7 +5,7 @@
 # %% ../nbs/05_neural_net.ipynb #cb1004f3
 from __future__ import annotations
 # our package first: mnist_course.data quiets fastai's import-time torch.jit notice
-from .mnist_linear import mnist_dls, mnist_learner, one_thread, count_params
+from .mnist_linear import mnist_dls, mnist_learner, fit_quietly
 
 import torch
 from torch import nn, Tensor
@@ -29,12 +29,7 @@ def mk_simple_net(n_hidden: int = 30) -> nn.Sequential:
 # %% ../nbs/05_neural_net.ipynb #313681f7
 def run_neural_net(path=None, seed: int = 42, epochs: int = 40, lr: float = 0.1) -> dict:
     "Train lesson 5's `mk_simple_net()` with `mnist_learner`, quietly; return its validation accuracy and size."
-    with one_thread():
-        dls = mnist_dls(path, seed=seed)
-        set_seed(seed)
-        learn = mnist_learner(dls, mk_simple_net())
-        with learn.no_bar(), learn.no_logging(): learn.fit(epochs, lr)
-    return {'accuracy': float(learn.recorder.values[-1][2]), 'params': count_params(learn.model)}
+    return fit_quietly(mk_simple_net, path, seed, epochs, lr)
 
 # %% ../nbs/05_neural_net.ipynb #d31f64ee
 def layer_images(layer: nn.Linear) -> Tensor:
