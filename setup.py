@@ -35,6 +35,7 @@ setuptools.setup(
     url=cfg['git_url'],
     packages=setuptools.find_packages(include=[cfg['lib_path'], cfg['lib_path'] + '.*']),
     include_package_data=True,
+    package_data={cfg['lib_path']: ['*.csv.gz']},  # the sample's manifest (mnist_course/mnist_sample_manifest.csv.gz)
     install_requires=requirements,
     extras_require={'dev': dev_requirements, 'book': book_requirements},
     dependency_links=cfg.get('dep_links', '').split(),

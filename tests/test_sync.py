@@ -1,12 +1,11 @@
 "The package and the notebooks agree: exporting changes nothing, notebooks are clean, exports are documented."
 import importlib, shutil, subprocess, sys
 from pathlib import Path
-from conftest import ROOT
 
-def copy_project(dst: Path) -> Path:
+def copy_project(root: Path, dst: Path) -> Path:
     "A copy of what nbdev reads and writes: settings.ini, nbs/ and the package."
-    for o in ('settings.ini', 'setup.py', 'README.md'): shutil.copy(ROOT/o, dst/o)
-    for o in ('nbs', 'mnist_course'): shutil.copytree(ROOT/o, dst/o, ignore=shutil.ignore_patterns('__pycache__', '_proc'))
+    for o in ('settings.ini', 'setup.py', 'README.md'): shutil.copy(root/o, dst/o)
+    for o in ('nbs', 'mnist_course'): shutil.copytree(root/o, dst/o, ignore=shutil.ignore_patterns('__pycache__', '_proc'))
     return dst
 
 def nbdev(cmd: str, cwd: Path):
@@ -16,16 +15,16 @@ def nbdev(cmd: str, cwd: Path):
 def tree(path: Path, pattern: str) -> dict:
     return {o.relative_to(path).as_posix(): o.read_bytes() for o in sorted(path.rglob(pattern)) if '_proc' not in o.parts}
 
-def test_export_changes_nothing(tmp_path):
-    work = copy_project(tmp_path)
+def test_export_changes_nothing(root, tmp_path):
+    work = copy_project(root, tmp_path)
     nbdev('nbdev_export', work)
-    assert tree(work/'mnist_course', '*.py') == tree(ROOT/'mnist_course', '*.py'), \
+    assert tree(work/'mnist_course', '*.py') == tree(root/'mnist_course', '*.py'), \
         "mnist_course/ is out of sync with nbs/: run nbdev_export"
 
-def test_notebooks_are_clean(tmp_path):
-    work = copy_project(tmp_path)
+def test_notebooks_are_clean(root, tmp_path):
+    work = copy_project(root, tmp_path)
     nbdev('nbdev_clean', work)
-    changed = [k for k, v in tree(work/'nbs', '*.ipynb').items() if (ROOT/'nbs'/k).read_bytes() != v]
+    changed = [k for k, v in tree(work/'nbs', '*.ipynb').items() if (root/'nbs'/k).read_bytes() != v]
     assert changed == [], f"run nbdev_clean: {changed}"
 
 def test_every_export_has_a_docstring():

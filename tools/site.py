@@ -1,0 +1,501 @@
+"""Build the course's docs site offline: every lesson with its committed outputs, and an API reference.
+
+    python tools/site.py build                   # into settings.ini's doc_path (_docs/)
+    python tools/site.py build --serve [--port N] # build, then serve on http://127.0.0.1:N/
+    python tools/site.py serve [--port N]         # serve an existing build
+
+Two steps. nbdev's own processing (`nbdev.serve.proc_nbs`, what `nbdev_proc_nbs` runs, without its Quarto
+install) turns `nbs/` into `_proc/`: `show_doc` rendered, directives applied, hidden cells removed. Then Sphinx
+with myst-nb and sphinx-book-theme renders those notebooks with their committed outputs (nothing is executed),
+giving the sidebar, prev/next buttons and search. Nothing is fetched from the network, at build time or when a
+page is read: slider widgets become a note, math becomes MathML, and no JavaScript comes from a CDN.
+
+The Sphinx project lives in `_build/site/` (git-ignored); files there are only rewritten when they change, so a
+second build re-reads only the changed pages, and every page is rebuilt when the page list (sidebar) changes.
+It needs the dev install (`pip install -e ".[dev]"`: nbdev, Sphinx, myst-nb, sphinx-book-theme, latex2mathml).
+"""
+from __future__ import annotations
+import argparse, ast, configparser, contextlib, copy, functools, html, http.server, io, json, re, shutil, sys, time
+from pathlib import Path
+from urllib.parse import unquote
+
+TOOL = Path(__file__).resolve()
+API_PAGE = 'reference'
+RESERVED = (API_PAGE, 'search', 'genindex')   # pages Sphinx or this builder write themselves
+WIDGET_VIEW = 'application/vnd.jupyter.widget-view+json'
+LESSONS, REFERENCE = 'Lessons', 'Check yourself and reference'
+
+
+# ------------------------------------------------------------------ which project, which notebooks, which order
+def find_root(root: str | Path | None = None) -> Path:
+    "The course repository: `root` if given, else the one this file lives in; it must hold settings.ini."
+    root = Path(root).expanduser().resolve() if root is not None else TOOL.parents[1]
+    if not (root/'settings.ini').is_file():
+        raise ValueError(f"{root} has no settings.ini: pass the course repository's folder (the one with settings.ini).")
+    return root
+
+
+def settings(root: Path) -> configparser.SectionProxy:
+    "The `[DEFAULT]` section of `root/settings.ini`, as nbdev reads it (`%(name)s` interpolation)."
+    cfg = configparser.ConfigParser(delimiters=['='])
+    cfg.read(Path(root)/'settings.ini', encoding='utf-8')
+    return cfg['DEFAULT']
+
+
+def site_notebooks(nbs: str | Path) -> list[Path]:
+    "The notebooks the site shows, in filename order (like nbdev, skipping names that start with `_` or `.`)."
+    nbs = Path(nbs)
+    if not nbs.is_dir(): raise ValueError(f"No notebooks folder at {nbs}: check nbs_path in settings.ini.")
+    res = sorted(p for p in nbs.glob('*.ipynb') if not p.name.startswith(('_', '.')))
+    if not any(p.name == 'index.ipynb' for p in res):
+        raise ValueError(f"No index.ipynb in {nbs}: the site's home page (and README.md) come from it.")
+    return res
+
+
+def page_name(nb: str | Path) -> str:
+    "The page a notebook becomes, as nbdev and Quarto name it: `04_mnist_linear.ipynb` -> 'mnist_linear'."
+    return re.sub(r'^\d+_', '', Path(nb).stem)
+
+
+def _number(nb: Path) -> int | None:
+    "The number prefix of `NN_name.ipynb`, else None."
+    m = re.match(r'^(\d+)_', nb.name)
+    return int(m[1]) if m else None
+
+
+def site_order(nbs: list[Path]) -> dict[str, list[Path]]:
+    """The sidebar, which is also the prev/next order, after the home page (index.ipynb):
+    'Lessons': `NN_*.ipynb` with NN < 90, in number order (then name);
+    'Check yourself and reference': questionnaire.ipynb, glossary.ipynb, the numbered notebooks from 90 on
+    (`9N_*.ipynb`) in number order, then the un-numbered ones in name order. The API reference page comes last."""
+    nbs = [Path(p) for p in nbs if Path(p).name != 'index.ipynb']
+    lessons = sorted((p for p in nbs if _number(p) is not None and _number(p) < 90), key=lambda p: (_number(p), p.name))
+    first = [p for name in ('questionnaire.ipynb', 'glossary.ipynb') for p in nbs if p.name == name]
+    numbered = sorted((p for p in nbs if _number(p) is not None and _number(p) >= 90), key=lambda p: (_number(p), p.name))
+    others = sorted((p for p in nbs if _number(p) is None and p not in first), key=lambda p: p.name)
+    return {LESSONS: lessons, REFERENCE: first + numbered + others}
+
+
+def proc_notebooks(root: str | Path) -> Path:
+    "Run nbdev's docs processing (`nbdev_proc_nbs` without its Quarto install) for the project at `root`; returns `_proc/`."
+    from nbdev.serve import proc_nbs
+    from fastcore.xtras import working_directory
+    with working_directory(find_root(root)):
+        try: return Path(proc_nbs(n_workers=1))
+        except Exception as e:
+            cause = e
+            while cause.__cause__ is not None: cause = cause.__cause__  # the worker's traceback, as text
+            first = re.findall(r'^(\w+(?:Error|Exception)\b.*)$', str(cause), re.M)[:1]
+            raise RuntimeError(f"nbdev could not process the notebooks for the docs: {e}\n{''.join(first)}\nnbdev runs the exported "
+                               "cells, and every cell that imports something, to render show_doc: keep imports in "
+                               "cells of their own (nbdev FAQ).") from e
+
+
+# ------------------------------------------------------------------ from nbdev's processed notebook to a page
+_DIRECTIVE = re.compile(r'^\s*#\|\s*([\w-]+)\s*:?\s*(.*?)\s*$')
+_TAGS = {('echo', 'false'): 'remove-input', ('output', 'false'): 'remove-output',
+         ('include', 'false'): 'remove-cell', ('code-fold', 'true'): 'hide-input'}
+_SRC_LINK = re.compile(r'\[source\]\((\S+?)\)(\{[^}]*\})?')
+_HEADING = re.compile(r'^(#{2,6})\s+(.+?)\s*$', re.M)
+
+
+def split_directives(src: str) -> tuple[dict, str]:
+    "Split a code cell's leading `#| key: value` lines (Quarto cell options) from the code a reader sees."
+    lines, opts = src.splitlines(), {}
+    while lines and (m := _DIRECTIVE.match(lines[0])):
+        opts[m[1]] = m[2].lower(); lines.pop(0)
+    return opts, '\n'.join(lines)
+
+
+def anchor_id(name: str) -> str:
+    "The id Quarto gives a show_doc heading, where nbdev's links point: `Learner.fit` -> 'learner.fit'."
+    return re.sub(r'[^\w.-]', '', name.strip().lower().replace(' ', '-'))
+
+
+def show_doc_md(md: str) -> tuple[str, str | None]:
+    "nbdev's rendered `show_doc` markdown as plain MyST with the anchor nbdev links to; returns (markdown, anchor)."
+    from docutils.nodes import make_id
+    md = re.sub(r'^\s*---\s*\n', '', md)
+    src = _SRC_LINK.search(md)
+    md = _SRC_LINK.sub('', md).strip()
+    h = _HEADING.search(md)
+    if not h: return md, None
+    aid = anchor_id(h[2])
+    pre = '' if aid == make_id(h[2]) else f'<div id="{aid}" class="nbdev-anchor"></div>\n\n'  # Sphinx's own id differs
+    link = f'[source]({src[1]}){{.nbdev-source}}\n\n' if src else ''
+    return md[:h.start()] + pre + link + md[h.start():], aid
+
+
+def local_links(md: str, base_url: str, pages: dict[str, str]) -> str:
+    "Point links at this site: nbdev's absolute links to the published docs, and links to `NN_name.ipynb#Heading`, become `name.html#heading`."
+    base = base_url.rstrip('/') + '/'
+    md = md.replace(f']({base}', '](').replace(f'href="{base}', 'href="')
+    from docutils.nodes import make_id
+    def nb_link(m):
+        "`NN_name.ipynb#Heading-Text` -> `name.html#heading-text`: JupyterLab's heading anchor, as Sphinx spells it."
+        page = pages.get(m[2])
+        frag = f'#{make_id(unquote(m[3][1:]))}' if m[3] else ''
+        return f'{m[1]}{page}.html{frag}' if page else m[0]
+    return re.sub(r'(\]\(|href=")(?:\./)?([\w.-]+)\.ipynb(#[^)"\s]*)?', nb_link, md)
+
+
+def widget_note(nb_file: str) -> dict:
+    "The one-line output that replaces a widget (sliders, the drawing pad): a static page cannot run it."
+    return {'output_type': 'display_data', 'metadata': {}, 'data': {'text/markdown':
+            f'*A live widget goes here (sliders, or a drawing pad): it needs a running notebook. Open `nbs/{nb_file}` '
+            f'in JupyterLab to use it; the picture below shows what it draws.*'}}
+
+
+def md_cell(src: str) -> dict:
+    "A markdown cell holding `src`."
+    return {'cell_type': 'markdown', 'metadata': {}, 'source': src}
+
+
+def front_matter(cell: dict) -> dict:
+    "The YAML front matter nbdev puts in a notebook's first (raw) cell, else {}."
+    import yaml
+    src = ''.join(cell['source']) if cell['cell_type'] == 'raw' else ''
+    return (yaml.safe_load(src.strip().strip('-')) or {}) if src.lstrip().startswith('---') else {}
+
+
+def _code_cell(c: dict, nb_file: str, base_url: str, pages: dict[str, str]) -> dict | None:
+    "The page's version of an ordinary code cell: directives as myst-nb tags, widgets as a note; None if empty."
+    opts, code = split_directives(''.join(c['source']))
+    outs = c.get('outputs', [])
+    if any(WIDGET_VIEW in o.get('data', {}) for o in outs): outs = [widget_note(nb_file)]
+    outs = [{**o, 'data': {**o['data'], 'text/markdown': local_links(''.join(o['data']['text/markdown']), base_url, pages)}}
+            if 'text/markdown' in o.get('data', {}) else o for o in outs]
+    if not code.strip() and not outs: return None
+    tags = [t for k, v in opts.items() if (t := _TAGS.get((k, v)))]
+    return {'cell_type': 'code', 'execution_count': c.get('execution_count'),
+            'metadata': {'tags': tags} if tags else {}, 'source': code, 'outputs': outs}
+
+
+def site_notebook(nb: dict, nb_file: str, base_url: str, pages: dict[str, str]) -> tuple[dict, set[str]]:
+    "Turn one of nbdev's processed notebooks into the notebook Sphinx renders; also returns the nbdev anchors it holds."
+    fm = front_matter(nb['cells'][0]) if nb['cells'] else {}
+    desc = f"\n\n{{.lead}}\n{fm['description']}" if fm.get('description') else ''
+    cells, anchors = [md_cell(f"# {fm.get('title') or Path(nb_file).stem}{desc}")], set()
+    for c in nb['cells'][1 if fm else 0:]:
+        if c['cell_type'] == 'markdown': cells.append(md_cell(local_links(''.join(c['source']), base_url, pages)))
+        if c['cell_type'] != 'code': continue
+        mds = [''.join(o['data']['text/markdown']) for o in c.get('outputs', []) if 'text/markdown' in o.get('data', {})]
+        if split_directives(''.join(c['source']))[1].lstrip().startswith('show_doc(') and mds:
+            md, aid = show_doc_md(mds[0])   # a real heading: in the page's contents and in search
+            if aid: anchors.add(aid)
+            cells.append(md_cell(local_links(md, base_url, pages)))
+        elif (cell := _code_cell(c, nb_file, base_url, pages)) is not None: cells.append(cell)
+    meta = {k: v for k, v in nb.get('metadata', {}).items() if k in ('kernelspec', 'language_info')}  # no widget state
+    return {'cells': cells, 'metadata': meta, 'nbformat': 4, 'nbformat_minor': 4}, anchors
+
+
+# ------------------------------------------------------------------ the API reference
+def is_private(name: str) -> bool:
+    "Whether a symbol is private (`_install`, `Learner.__init__`): its last dotted part starts with `_`."
+    return name.rsplit('.', 1)[-1].startswith('_')
+
+
+def load_modidx(lib: str | Path) -> dict:
+    "The `syms` of `lib/_modidx.py` (written by nbdev_export): module -> {symbol: (doc link, source file)}."
+    fn = Path(lib)/'_modidx.py'
+    if not fn.exists(): raise ValueError(f"No {fn}: run `nbdev_export` first, it writes the index of exported symbols.")
+    g = {}; exec(fn.read_text(), g)
+    return g['d']['syms']
+
+
+def module_defs(py: str | Path) -> dict[str, ast.AST]:
+    "Top-level functions and classes of a module, and their methods as 'Class.method' (also fastcore `@patch` ones)."
+    res = {}
+    for node in ast.parse(Path(py).read_text()).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            res[node.name] = node
+            ann = node.args.args[0].annotation if node.args.args else None
+            if ann is not None and any(ast.unparse(d).startswith('patch') for d in node.decorator_list):
+                res[f"{ast.unparse(ann)}.{node.name}"] = node
+        elif isinstance(node, ast.ClassDef):
+            res[node.name] = node
+            for sub in node.body:
+                if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef)): res[f"{node.name}.{sub.name}"] = sub
+    return res
+
+
+def signature(node: ast.AST | None, name: str) -> str:
+    "A one-line signature for `name` from its definition's syntax tree (`self` dropped from methods)."
+    if isinstance(node, ast.ClassDef):
+        node = next((o for o in node.body if isinstance(o, ast.FunctionDef) and o.name == '__init__'), None)
+        if node is None: return name
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)): return f"{name}(...)"
+    args = copy.copy(node.args)
+    if '.' in name or node.name == '__init__':
+        if args.posonlyargs: args.posonlyargs = args.posonlyargs[1:]
+        else: args.args = args.args[1:]
+    ret = '' if node.returns is None or node.name == '__init__' else f" -> {ast.unparse(node.returns)}"
+    return f"{name}({ast.unparse(args)}){ret}"
+
+
+def api_entries(root: str | Path, lib_path: str | Path) -> list[dict]:
+    """Every public symbol in `_modidx.py` (private ones, `_x` or `C.__init__`, are skipped): module, name, kind,
+    signature, docstring, page and anchor, in source order. Read with `ast`: nothing is imported."""
+    root, res = Path(root), []
+    for mod, syms in load_modidx(lib_path).items():
+        defs = {}
+        for py in {py for _, py in syms.values()}:
+            if (root/py).exists(): defs.update(module_defs(root/py))
+        for full, (doc, py) in syms.items():
+            name = full[len(mod)+1:]
+            if is_private(name): continue
+            node = defs.get(name)
+            page, _, anchor = doc.partition('#')
+            res.append(dict(module=mod, name=name, full=full, sig=signature(node, name),
+                            kind='class' if isinstance(node, ast.ClassDef) else 'method' if '.' in name else 'function',
+                            doc=(ast.get_docstring(node) if node is not None else None) or '',
+                            page=page.removesuffix('.html'), anchor=anchor, line=getattr(node, 'lineno', 10**9)))
+    return sorted(res, key=lambda e: e['line'])
+
+
+def api_page(entries: list[dict], pages: list[dict], anchors: dict[str, set] | None = None) -> str:
+    "The MyST source of the API reference: each symbol's signature, docstring and the lesson that teaches it."
+    titles, anchors = {p['name']: p['title'] for p in pages}, anchors or {}
+    order = {p['name']: i for i, p in enumerate(pages)}
+    res = ["# API reference", "", "Every public function and class the lessons export, with the lesson that teaches it. "
+           "Import them with `from mnist_course.MODULE import NAME`.", ""]
+    mods = sorted({e['module'] for e in entries}, key=lambda m: (min(order.get(e['page'], 999) for e in entries if e['module'] == m), m))
+    for mod in mods:
+        es = [e for e in entries if e['module'] == mod]
+        res += [f"## `{mod}`", ""]
+        if es[0]['page'] in titles: res += [f"Taught in [{titles[es[0]['page']]}]({es[0]['page']}.html).", ""]
+        res += [f"```{{py:module}} {mod}", ":no-index:", "```", ""]
+        for e in es:
+            lesson = ''
+            if e['page'] in titles:
+                href = e['page'] + '.html' + (f"#{e['anchor']}" if e['anchor'] in anchors.get(e['page'], ()) else '')
+                lesson = f"\n\nLesson: [{titles[e['page']]}]({href})"
+            res += [f"````{{py:{e['kind']}}} {e['sig']}", f":module: {mod}", "", (e['doc'] or '(no docstring)') + lesson, "````", ""]
+    return '\n'.join(res)
+
+
+# ------------------------------------------------------------------ Sphinx: conf.py, CSS, favicon, MathML
+CONF = '''# Written by tools/site.py (`python tools/site.py build`): edit that file, not this one.
+project = {title!r}
+author = {author!r}
+copyright = {copyright!r}
+html_title = {title!r}
+extensions = ["myst_nb"]
+html_theme = "sphinx_book_theme"
+html_theme_options = {{"home_page_in_toc": True, "show_navbar_depth": 1, "show_toc_level": 2,
+                       "use_download_button": False, "use_fullscreen_button": False}}
+html_context = {{"default_mode": "light"}}
+html_favicon = "_static/favicon.svg"
+html_static_path = ["_static"]
+html_css_files = ["site.css"]
+html_copy_source = False
+html_show_sourcelink = False
+html_math_renderer = "mathml"
+nb_execution_mode = "off"        # lessons are committed with the outputs of a real run
+nb_ipywidgets_js = {{}}            # no widget JavaScript from a CDN: the site works offline
+myst_enable_extensions = ["dollarmath", "attrs_block", "attrs_inline", "colon_fence"]
+myst_all_links_external = True   # tools/site.py already made links relative
+suppress_warnings = ["myst.header", "mystnb.unknown_mime_type"]
+exclude_patterns = ["_build", "**.ipynb_checkpoints"]
+
+def _setup_hook():
+    "`sphinx_setup` of tools/site.py, loaded by its path: a folder on sys.path would not do, since `import site` gives Python's own module."
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("mnist_course_tools_site", {tool!r})
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.sphinx_setup
+
+setup = _setup_hook()
+'''
+
+CSS = '''/* Written by tools/site.py */
+.nbdev-source { float: right; font-size: smaller; }
+div.mathml { text-align: center; margin: 1em 0; overflow-x: auto; }
+.cell_output .output.text_html { overflow-x: auto; }
+'''
+
+FAVICON = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#222"/>'
+           '<text x="16" y="23" font-family="sans-serif" font-size="18" font-weight="bold" fill="#fff" text-anchor="middle">37</text></svg>')
+
+
+def conf(cfg) -> str:
+    "The Sphinx conf.py for the project whose settings are `cfg`; its `setup` hook is `sphinx_setup` of this file."
+    return CONF.format(title=cfg['title'], author=cfg['author'], copyright=cfg['copyright'], tool=str(TOOL))
+
+
+def mathml(tex: str, display: bool) -> str:
+    "MathML for a TeX formula (latex2mathml), which browsers draw with no JavaScript; the TeX itself if it can't be converted."
+    try:
+        from latex2mathml.converter import convert
+        return convert(tex, display='block' if display else 'inline')
+    except Exception: return f'<code class="tex">{html.escape(tex)}</code>'
+
+
+def sphinx_setup(app):
+    "Sphinx `setup` hook of the generated conf.py: render math as MathML (the default, MathJax, loads from a CDN)."
+    from docutils import nodes
+    def inline(self, node):
+        "`$...$` math."
+        self.body.append(f'<span class="mathml">{mathml(node.astext(), False)}</span>'); raise nodes.SkipNode
+    def block(self, node):
+        "`$$...$$` math."
+        self.body.append(f'<div class="mathml">{mathml(node.astext(), True)}</div>'); raise nodes.SkipNode
+    app.add_html_math_renderer('mathml', (inline, None), (block, None))
+    return {'parallel_read_safe': True}
+
+
+# ------------------------------------------------------------------ the whole build
+def write_if_changed(fn: Path, text: str) -> bool:
+    "Write `text` to `fn` only if it differs, so that Sphinx's incremental build skips unchanged pages; True if written."
+    fn.parent.mkdir(parents=True, exist_ok=True)
+    if fn.exists() and fn.read_text() == text: return False
+    fn.write_text(text); return True
+
+
+def toctree(caption: str, names: list[str]) -> str:
+    "A hidden MyST toctree: it makes the sidebar and the prev/next order without repeating the list on the home page."
+    return '\n'.join(["```{toctree}", f":caption: {caption}", ":hidden:", "", *names, "```"])
+
+
+def nav_changed(build: Path, nav: str) -> bool:
+    "Whether the sidebar `nav` differs from the last build's (or there was none): then every page must be rebuilt."
+    nav_fn = build/'nav.json'
+    return not nav_fn.exists() or nav_fn.read_text() != nav
+
+
+def sphinx_args(build: Path, full: bool) -> list[str]:
+    "Sphinx's command line: HTML from `build/src` into `build/html`, reading every page again (`-E -a`) if `full`."
+    return ['-b', 'html', '-q', *(['-E', '-a'] if full else []), '-d', str(build/'doctrees'), str(build/'src'), str(build/'html')]
+
+
+def publish(html_dir: Path, out: Path, root: Path):
+    "Replace `out` by a copy of the built site, refusing any folder that holds the project itself."
+    out, root = Path(out).resolve(), Path(root).resolve()
+    if out == root or out in root.parents or (out/'settings.ini').exists() or (out/'nbs').exists():
+        raise ValueError(f"Refusing to replace {out}: doc_path must be a build folder such as _docs.")
+    if out.exists(): shutil.rmtree(out)
+    shutil.copytree(html_dir, out)
+    (out/'.nojekyll').touch()
+
+
+def site_pages(root: Path, cfg) -> list[dict]:
+    "Every notebook's page: home first, then the sidebar's order; each with `nb`, `name` and `caption`."
+    nbs = root/cfg.get('nbs_path', 'nbs')
+    order = site_order(site_notebooks(nbs))
+    pages = [dict(nb=nbs/'index.ipynb', name='index', caption=None)]
+    pages += [dict(nb=nb, name=page_name(nb), caption=cap) for cap, group in order.items() for nb in group]
+    names = [p['name'] for p in pages]
+    if len(set(names)) < len(names) or set(RESERVED) & set(names):
+        raise ValueError(f"Two notebooks give the same page name, or one is named {' or '.join(RESERVED)}: {names}. Rename one.")
+    return pages
+
+
+def write_sources(root: Path, cfg, src: Path) -> str:
+    """Write the Sphinx project into `src`: a notebook per page (the home page holds the sidebar's toctrees), the
+    API page, conf.py and static files, removing pages of renamed or deleted notebooks. Returns the sidebar as JSON."""
+    pages = site_pages(root, cfg)   # name clashes fail here, before nbdev's slow processing
+    proc = proc_notebooks(root)
+    page_of, anchors = {p['nb'].stem: p['name'] for p in pages}, {}
+    for p in pages:
+        snb, anchors[p['name']] = site_notebook(json.loads((proc/p['nb'].name).read_text()), p['nb'].name,
+                                                cfg['doc_host'] + cfg['doc_baseurl'], page_of)
+        p['title'], p['snb'] = snb['cells'][0]['source'].splitlines()[0].lstrip('# '), snb
+    trees = [toctree(cap, [p['name'] for p in pages if p['caption'] == cap] + ([API_PAGE] if cap == REFERENCE else []))
+             for cap in (LESSONS, REFERENCE)]
+    pages[0]['snb']['cells'].append(md_cell('\n\n'.join(trees)))
+    for p in pages: write_if_changed(src/f"{p['name']}.ipynb", json.dumps(p['snb'], indent=1))
+    write_if_changed(src/f'{API_PAGE}.md', api_page(api_entries(root, root/cfg.get('lib_path', 'mnist_course')), pages, anchors))
+    write_if_changed(src/'conf.py', conf(cfg))
+    write_if_changed(src/'_static'/'site.css', CSS)
+    write_if_changed(src/'_static'/'favicon.svg', FAVICON)
+    keep = {f"{p['name']}.ipynb" for p in pages} | {f'{API_PAGE}.md', 'conf.py', '_static'}
+    for f in src.iterdir():
+        if f.name not in keep: shutil.rmtree(f) if f.is_dir() else f.unlink()
+    return json.dumps([[p['caption'], p['name'], p['title']] for p in pages])
+
+
+def run_sphinx(build: Path, nav: str):
+    """Render `build/src` into `build/html`. Sphinx rebuilds only changed pages, but a new, removed, renamed or moved
+    page changes every page's sidebar and prev/next: then it starts from an empty `html/` and rebuilds them all."""
+    from sphinx.cmd.build import build_main
+    full = nav_changed(build, nav)
+    if full and (build/'html').exists(): shutil.rmtree(build/'html')   # no pages of removed notebooks left behind
+    log = io.StringIO()
+    with contextlib.redirect_stderr(log), contextlib.redirect_stdout(io.StringIO()):
+        rc = build_main(sphinx_args(build, full))
+    (build/'warnings.txt').write_text(log.getvalue())
+    if rc: raise RuntimeError(f"Sphinx failed (exit {rc}); its messages are in {build/'warnings.txt'}:\n{log.getvalue()[-3000:]}")
+    (build/'nav.json').write_text(nav)
+
+
+def build_site(root: str | Path | None = None, out: str | Path | None = None) -> Path:
+    "Build the docs website offline into `out` (default: settings.ini's doc_path, `_docs/`); returns its `index.html`."
+    root = find_root(root); cfg = settings(root)
+    out = Path(out) if out else root/cfg.get('doc_path', '_docs')
+    build = root/'_build'/'site'
+    run_sphinx(build, write_sources(root, cfg, build/'src'))
+    publish(build/'html', out, root)
+    return out/'index.html'
+
+
+# ------------------------------------------------------------------ serving it
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    "Serves files without logging every request."
+    def log_message(self, *args):
+        "Log nothing."
+
+
+def site_server(site: str | Path, port: int = 8000) -> http.server.ThreadingHTTPServer:
+    "An HTTP server for the built site (its folder or its index.html) on 127.0.0.1:`port`; port 0 picks a free one."
+    site = Path(site); folder = site.parent if site.suffix == '.html' else site
+    if not (folder/'index.html').is_file():
+        raise ValueError(f"No index.html in {folder}: build the site first (`python tools/site.py build`).")
+    try: return http.server.ThreadingHTTPServer(('127.0.0.1', port), functools.partial(QuietHandler, directory=str(folder)))
+    except OSError as e: raise ValueError(f"Cannot serve on 127.0.0.1:{port} ({e.strerror}): pass another --port.") from e
+
+
+def serve_site(site: str | Path, port: int = 8000):
+    "Serve the built site on http://127.0.0.1:`port`/ (only this machine can see it) until Ctrl-C."
+    with site_server(site, port) as srv:
+        print(f"Serving {Path(site)} at http://127.0.0.1:{srv.server_address[1]}/  (Ctrl-C to stop)", flush=True)
+        try: srv.serve_forever()
+        except KeyboardInterrupt: print("Stopped.")
+
+
+# ------------------------------------------------------------------ command line
+def parser() -> argparse.ArgumentParser:
+    "The command line of `python tools/site.py`."
+    p = argparse.ArgumentParser(prog='python tools/site.py', description=(
+        "Build the course's docs site offline into settings.ini's doc_path (_docs/), or serve it on 127.0.0.1. "
+        "Needs the dev install: pip install -e \".[dev]\"."))
+    sub = p.add_subparsers(dest='command', required=True, metavar='{build,serve}')
+    b = sub.add_parser('build', help="build the site (incremental: only changed pages are rebuilt)")
+    b.add_argument('--serve', action='store_true', help="then serve it on 127.0.0.1")
+    s = sub.add_parser('serve', help="serve an existing build on 127.0.0.1")
+    for o in (b, s): o.add_argument('--port', type=int, default=8000, help="port to serve on (default 8000)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    "Run `python tools/site.py build|serve`; errors end with a message and exit status 1, not a traceback."
+    args = parser().parse_args(argv)
+    try:
+        root = find_root()
+        site = root/settings(root).get('doc_path', '_docs')
+        if args.command == 'build':
+            t0 = time.perf_counter()
+            site = build_site(root).parent
+            print(f"Built {site/'index.html'} in {time.perf_counter() - t0:.1f} s", flush=True)
+        if args.command == 'serve' or args.serve: serve_site(site, port=args.port)
+        return 0
+    except ImportError as e:
+        print(f"site.py: error: {e}: the docs tools need the dev install, pip install -e \".[dev]\"", file=sys.stderr)
+        return 1
+    except (RuntimeError, ValueError) as e:
+        print(f"site.py: error: {e}", file=sys.stderr)
+        return 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())
