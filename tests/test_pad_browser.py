@@ -65,11 +65,21 @@ def test_draw_a_digit_and_see_every_model_answer(lab, browser, root):
     from selenium.webdriver.common.keys import Keys
     browser.set_window_size(1280, 1100)
     browser.get(lab)
-    def click_cell(d):
-        "Click into the notebook's cell, once JupyterLab has laid it out."
-        d.find_element(By.CSS_SELECTOR, '.jp-Notebook .jp-Cell .cm-content').click(); return True
-    wait_for(browser, click_cell)
-    ActionChains(browser).key_down(Keys.SHIFT).send_keys(Keys.ENTER).key_up(Keys.SHIFT).perform()
+    def kernel_idle(d):
+        "JupyterLab's status bar says the kernel is connected and idle."
+        return 'Idle' in d.find_element(By.CSS_SELECTOR, '.jp-StatusBar-Widget, #jp-main-statusbar').text
+    def first_prompt(d) -> str:
+        return d.find_element(By.CSS_SELECTOR, '.jp-Notebook .jp-Cell .jp-InputPrompt').text
+    for attempt in range(3):  # a run asked for before the kernel's session is ready is dropped: ask again
+        wait_for(browser, kernel_idle)
+        def click_cell(d):
+            "Click into the notebook's first cell, once JupyterLab has laid it out."
+            d.find_element(By.CSS_SELECTOR, '.jp-Notebook .jp-Cell .cm-content').click(); return True
+        wait_for(browser, click_cell)
+        ActionChains(browser).key_down(Keys.SHIFT).send_keys(Keys.ENTER).key_up(Keys.SHIFT).perform()
+        try:
+            wait_for(browser, lambda d: any(c in first_prompt(d) for c in '*0123456789'), 20); break
+        except AssertionError: continue
     pad = wait_for(browser, lambda d: d.find_element(By.CSS_SELECTOR, 'canvas.mnist-pad'), 300)
     assert 'draw a digit first' in wait_for(browser, lambda d: d.execute_script(
         "const m = document.querySelector('.pad-message'); return m && m.innerText"))
