@@ -213,3 +213,37 @@ def test_shipped_manifest_is_made_from_the_mnist_files(data_src, tools):
     if not (data_src/'mnist').is_dir(): pytest.skip('no MNIST files beside the archive')
     assert tools.manifest.manifest_from_idx(data_src/'mnist') == tools.manifest.MANIFEST.read_bytes()
     assert len(data.sample_manifest()) == sum(SAMPLE_COUNTS.values())
+
+
+def test_truncated_results_file_is_rebuilt(tmp_path, monkeypatch, capsys):
+    "A remembered result (lesson 6's table) whose file was cut short is computed again, with one line saying so."
+    from mnist_course import training
+    monkeypatch.setattr(training, 'results_dir', lambda: tmp_path)
+    calls = []
+    def run_square(n): calls.append(n); return {'accuracy': n * n}
+    assert training.remembered(run_square, n=3)['remembered'] is False
+    fn, = tmp_path.glob('*.pt')
+    fn.write_bytes(fn.read_bytes()[:50])
+    again = training.remembered(run_square, n=3)
+    assert again['accuracy'] == 9 and again['remembered'] is False and calls == [3, 3]
+    assert capsys.readouterr().out.count('damaged') == 1
+
+
+def test_truncated_pad_weights_are_retrained(data_src, tmp_path, monkeypatch):
+    "Lesson 8's saved weights, cut short, are trained again with one line saying so (tiny recipes, to keep it quick)."
+    from torch import nn
+    from mnist_course import your_digit as yd
+    monkeypatch.setattr(yd, 'models_folder', lambda: tmp_path)
+    monkeypatch.setattr(yd, 'RECIPES', {'linear': (yd.linear10, 1, 0.5, 256)})
+    monkeypatch.setattr(yd, 'three_or_seven', lambda: nn.Linear(28*28, 1))
+    said = []
+    models = yd.pad_models(data_src, quick=True, say=said.append)
+    assert set(models) == {'mean digits', 'linear', '3 or 7'} and len(said) == 1 and 'Training' in said[0]
+    fn, = tmp_path.glob('pad_models_quick.pt')
+    fn.write_bytes(fn.read_bytes()[:1000])
+    said.clear()
+    yd.pad_models(data_src, quick=True, say=said.append)
+    assert len(said) == 2 and 'damaged' in said[0] and 'Training' in said[1]
+    said.clear()
+    yd.pad_models(data_src, quick=True, say=said.append)  # now intact: loaded, silently
+    assert said == []
