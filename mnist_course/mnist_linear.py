@@ -18,7 +18,7 @@ from fastai.torch_core import set_seed, default_device
 
 # %% auto #0
 __all__ = ['mnist_xy', 'init_params', 'linear1', 'mnist_loss', 'mnist_dls', 'calc_grad', 'train_epoch', 'batch_accuracy',
-           'validate_epoch', 'BasicOptim', 'train_model', 'mnist_learner', 'run_linear']
+           'validate_epoch', 'BasicOptim', 'train_model', 'mnist_learner', 'linear_learner', 'run_linear']
 
 # %% ../nbs/04_mnist_linear.ipynb #924b7264
 def mnist_xy(split: str = 'train', path=None) -> tuple[Tensor, Tensor]:
@@ -124,8 +124,12 @@ def mnist_learner(dls: DataLoaders, model: nn.Module) -> Learner:
     return Learner(dls.to(default_device()), model, opt_func=SGD, loss_func=mnist_loss, metrics=batch_accuracy)
 
 # %% ../nbs/04_mnist_linear.ipynb #5f8848b4
-def run_linear(path=None, seed: int = 42, epochs: int = 10, lr: float = 1.0) -> dict:
-    "Train lesson 4's `nn.Linear(784, 1)` with `mnist_learner`, quietly; return its validation accuracy and size."
+def linear_learner(path=None, seed: int = 42) -> Learner:
+    "The `Learner` of the cell above: `mnist_learner` on seeded `mnist_dls`, with an `nn.Linear(784, 1)` made after seeding."
     dls = mnist_dls(path, seed=seed)
     set_seed(seed)
-    return fit_quietly(mnist_learner(dls, nn.Linear(28*28, 1)), epochs, lr)
+    return mnist_learner(dls, nn.Linear(28*28, 1))
+
+def run_linear(path=None, seed: int = 42, epochs: int = 10, lr: float = 1.0) -> dict:
+    "Train `linear_learner` quietly; return its validation accuracy and size."
+    return fit_quietly(linear_learner(path, seed), epochs, lr)

@@ -92,11 +92,9 @@ def train_models(x: Tensor, y: Tensor, quick: bool = False, seed: int = 42) -> d
 
 def three_or_seven(seed: int = 42) -> nn.Module:
     "Lesson 4's model, trained as `run_linear` trains it: one score per image, above 0 means 3."
-    from mnist_course.mnist_linear import mnist_dls, mnist_learner
+    from mnist_course.mnist_linear import linear_learner
     from mnist_course.training import fit_quietly
-    dls = mnist_dls(seed=seed)
-    torch.manual_seed(seed)
-    learn = mnist_learner(dls, nn.Linear(28*28, 1))
+    learn = linear_learner(seed=seed)
     fit_quietly(learn, 10, 1.0)
     return learn.model.cpu().eval()
 
