@@ -5,7 +5,8 @@ Both are measured in the same run, in the same environment, because absolute tim
   nbdev_test: `nbdev_test --timing` over the whole course, wall time taken here, plus its per-notebook table;
   ratio:      nbdev_test / book  (target <= 1.8x).
 Both use one FASTAI_HOME in which MNIST_SAMPLE is installed (and the course's tensor cache built) before any timing,
-so neither pays for installing. With --repeat N the pair runs N times, alternating book / nbdev_test; the ratio is
+so neither pays for installing. What the lessons save when they train (remembered results, the pad's weights) is
+deleted before each nbdev_test run, as CI starts without them; --warm keeps them, for a maintainer's second run. With --repeat N the pair runs N times, alternating book / nbdev_test; the ratio is
 best-of nbdev_test over best-of book, and every value is printed. An optional section (on unless --skip-data) times
 the data loading: install from the local archive, the book's PIL loop, cold and warm `load_sample`.
 
@@ -68,6 +69,8 @@ def data_timings(env: dict, repeat: int):
     print(f"first load_sample (no cache: reads + writes it):   {first:.2f} s")
     print(f"warm load_sample (from the cache):                 {warm:.3f} s{best}")
 
+SAVED = ('mnist_course_results', 'mnist_course_models')  # what the lessons save in FASTAI_HOME/data when they train
+
 PREPARE = """
 from mnist_course.data import get_mnist_sample, load_sample, CACHE_NAME
 p = get_mnist_sample()
@@ -86,6 +89,9 @@ def main():
     ap.add_argument('--fastai-home', help='FASTAI_HOME for both runs (default: $FASTAI_HOME, else a temporary one)')
     ap.add_argument('--cold-cache', action='store_true',
                     help="delete the course's tensor cache before each nbdev_test run, so each run builds it")
+    ap.add_argument('--warm', action='store_true',
+                    help="keep the remembered results and pad weights that an earlier nbdev_test run saved (by default "
+                         "they are deleted before each run, so that every run trains what CI trains)")
     args = ap.parse_args()
     env = dict(os.environ)
     print(f"start: {load()}")
@@ -108,6 +114,8 @@ def main():
             books.append(t)
             print(f"run {i+1}/{args.repeat}: book ch4 script {t:.1f} s", end='', flush=True)
             if args.cold_cache: cache.unlink(missing_ok=True)
+            if not args.warm:  # what CI starts from: the data installed, nothing trained yet
+                for d in SAVED: shutil.rmtree(Path(env['FASTAI_HOME'])/'data'/d, ignore_errors=True)
             t, rt = wall([NBDEV_TEST, '--timing'], env, check=False)  # a failing notebook still gets its time reported
             tests.append(t)
             if rt.returncode: failed.append(i + 1)
@@ -117,7 +125,9 @@ def main():
 
     print("\nbook ch4 script output (last run):\n  " + rb.stdout.strip().replace('\n', '\n  '))
     print(f"\nbook ch4 script: {summary(books)}")
-    print(f"nbdev_test (whole course{', cold cache' if args.cold_cache else ''}): {summary(tests)}"
+    state = ['nothing trained yet' if not args.warm else "an earlier run's results and weights kept"]
+    if args.cold_cache: state.append('cold tensor cache')
+    print(f"nbdev_test (whole course, {', '.join(state)}): {summary(tests)}"
           + (f"  FAILED in run(s) {', '.join(map(str, failed))}: times not comparable" if failed else ""))
     ratio = min(tests) / min(books)
     per_pair = f"  (per pair: {', '.join(f'{t/b:.2f}x' for b, t in zip(books, tests))})" if args.repeat > 1 else ""

@@ -7,11 +7,10 @@ from __future__ import annotations
 import random
 from .data import load_sample
 from .pixel_similarity import stack_digits
-from .training import fit_quietly
+from .training import fit_quietly, StackedPairs
 import torch
 from torch import nn, Tensor
 from fastai.data.core import DataLoaders
-from fastai.data.load import DataLoader
 from fastai.learner import Learner
 from fastai.optimizer import SGD
 from fastai.torch_core import set_seed, default_device
@@ -53,9 +52,9 @@ def mnist_loss(predictions: Tensor, targets: Tensor) -> Tensor:
 def mnist_dls(path=None, bs: int = 256, seed: int = 42) -> DataLoaders:
     "Training and validation `DataLoader`s of `(x, y)` pairs from `mnist_xy`; training batches shuffled, seeded."
     dset, valid_dset = [list(zip(*mnist_xy(split, path))) for split in ('train', 'valid')]
-    dl = DataLoader(dset, batch_size=bs, shuffle=True)
+    dl = StackedPairs(dset, batch_size=bs, shuffle=True)
     dl.rng = random.Random(seed)  # fastai's DataLoader draws each epoch's order from `rng`
-    return DataLoaders(dl, DataLoader(valid_dset, batch_size=bs))
+    return DataLoaders(dl, StackedPairs(valid_dset, batch_size=bs))
 
 # %% ../nbs/04_mnist_linear.ipynb #d8aab46e
 def calc_grad(xb: Tensor, yb: Tensor, model) -> Tensor:

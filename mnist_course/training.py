@@ -14,9 +14,12 @@ import torch
 from torch import nn
 from fastai.callback.schedule import Learner  # fastai's Learner, with `fit_one_cycle` added by this module
 from fastai.callback.progress import ProgressCallback
+from fastai.data.load import DataLoader
+from fastcore.basics import chunked
 
 # %% auto #0
-__all__ = ['one_thread', 'count_params', 'final_metrics', 'fit_quietly', 'code_version', 'results_dir', 'remembered', 'remember']
+__all__ = ['one_thread', 'StackedPairs', 'count_params', 'final_metrics', 'fit_quietly', 'code_version', 'results_dir',
+           'remembered', 'remember']
 
 # %% ../nbs/92_training.ipynb #a517c568
 @contextmanager
@@ -26,6 +29,22 @@ def one_thread():
     torch.set_num_threads(1)
     try: yield
     finally: torch.set_num_threads(n)
+
+# %% ../nbs/92_training.ipynb #d32df41e
+class StackedPairs(DataLoader):
+    "fastai's `DataLoader` over a list of `(x, y)` pairs, in the same order, with each batch cut from the stacked pairs in one step."
+    def __init__(self, *args, **kwargs):
+        "As `DataLoader`; the stacked pairs are made on the first pass."
+        super().__init__(*args, **kwargs)
+        self.stacked = None
+
+    def create_batches(self, samps):
+        "Yield `(xb, yb)` for the item numbers `samps` (in the order the loader drew them), `bs` at a time."
+        if self.stacked is None: self.stacked = [torch.stack(o) for o in zip(*self.dataset)]
+        x, y = self.stacked
+        for idx in chunked(samps, self.bs, self.drop_last):
+            idx = torch.tensor(idx)
+            yield x[idx], y[idx]
 
 # %% ../nbs/92_training.ipynb #04330027
 def count_params(model: nn.Module) -> int:
