@@ -6,8 +6,9 @@ Both are measured in the same run, in the same environment, because absolute tim
   ratio:      nbdev_test / book  (target <= 1.8x).
 Both use one FASTAI_HOME in which MNIST_SAMPLE is installed (and the course's tensor cache built) before any timing,
 so neither pays for installing. What the lessons save when they train (remembered results, the pad's weights) is
-deleted before each nbdev_test run, as CI starts without them; --warm keeps them, for a maintainer's second run. With --repeat N the pair runs N times, alternating book / nbdev_test; the ratio is
-best-of nbdev_test over best-of book, and every value is printed. An optional section (on unless --skip-data) times
+deleted before each nbdev_test run, as CI starts without them; --warm keeps them, for a maintainer's second run.
+With --repeat N the pair runs N times, alternating book / nbdev_test; the ratio is best-of nbdev_test over
+best-of book, and every value is printed. An optional section (on unless --skip-data) times
 the data loading: install from the local archive, the book's PIL loop, cold and warm `load_sample`.
 
 Run from the repo root with the data configured:
@@ -69,13 +70,15 @@ def data_timings(env: dict, repeat: int):
     print(f"first load_sample (no cache: reads + writes it):   {first:.2f} s")
     print(f"warm load_sample (from the cache):                 {warm:.3f} s{best}")
 
-SAVED = ('mnist_course_results', 'mnist_course_models')  # what the lessons save in FASTAI_HOME/data when they train
-
 PREPARE = """
 from mnist_course.data import get_mnist_sample, load_sample, CACHE_NAME
+from mnist_course.training import results_dir
+from mnist_course.your_digit import models_folder
 p = get_mnist_sample()
 load_sample(p)
 print(p/CACHE_NAME)
+print(results_dir())
+print(models_folder())
 """
 
 def summary(xs):
@@ -106,7 +109,8 @@ def main():
         # Not timed: install the sample (and build the course's cache) where both runs will find it.
         r = subprocess.run([PY, '-W', 'ignore', '-c', PREPARE], env=env, capture_output=True, text=True)
         if r.returncode: sys.exit(f"Could not prepare the data in FASTAI_HOME={env['FASTAI_HOME']}:\n{r.stderr}")
-        cache = Path(r.stdout.split()[-1])  # the course's tensor cache file
+        # the course's tensor cache file, then the folders of what the lessons save when they train
+        cache, *saved = map(Path, r.stdout.splitlines()[-3:])
         print(f"\n== book ch4 vs nbdev_test ==\nFASTAI_HOME={env['FASTAI_HOME']} (sample installed, cache built: not timed)")
         books, tests, failed = [], [], []
         for i in range(args.repeat):
@@ -115,7 +119,7 @@ def main():
             print(f"run {i+1}/{args.repeat}: book ch4 script {t:.1f} s", end='', flush=True)
             if args.cold_cache: cache.unlink(missing_ok=True)
             if not args.warm:  # what CI starts from: the data installed, nothing trained yet
-                for d in SAVED: shutil.rmtree(Path(env['FASTAI_HOME'])/'data'/d, ignore_errors=True)
+                for d in saved: shutil.rmtree(d, ignore_errors=True)
             t, rt = wall([NBDEV_TEST, '--timing'], env, check=False)  # a failing notebook still gets its time reported
             tests.append(t)
             if rt.returncode: failed.append(i + 1)

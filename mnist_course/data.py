@@ -15,10 +15,10 @@ from PIL import Image
 # %% auto #0
 __all__ = ['DATA_ENV_VAR', 'SAMPLE_COUNTS', 'SAMPLE_ARCHIVES', 'IDX_FILES', 'DATA_HELP', 'MANIFEST', 'CACHE_NAME', 'DataError',
            'data_folder', 'idx_file', 'find_copies', 'pixel_crc', 'sample_manifest', 'read_idx', 'read_mnist_idx',
-           'read_sample_archive', 'read_sample_folder', 'sample_from_idx', 'check_sample_files', 'sample_dest',
-           'save_checked', 'load_checked', 'cached', 'install_sample', 'check_sample', 'is_fastai_archive',
-           'read_sample_source', 'download_sample', 'get_mnist_sample', 'image_files', 'load_pngs', 'load_sample',
-           'read_mnist_pngs', 'load_mnist_pngs', 'load_mnist']
+           'read_sample_archive', 'read_sample_folder', 'sample_from_idx', 'check_sample_files', 'fastai_data_path',
+           'sample_dest', 'save_checked', 'load_checked', 'cached', 'install_sample', 'check_sample',
+           'is_fastai_archive', 'read_sample_source', 'download_sample', 'get_mnist_sample', 'image_files', 'load_pngs',
+           'load_sample', 'read_mnist_pngs', 'load_mnist_pngs', 'load_mnist']
 
 # %% ../nbs/91_data.ipynb #06254bdb
 DATA_ENV_VAR = 'MNIST_COURSE_DATA'
@@ -158,10 +158,14 @@ def check_sample_files(files: dict[str, bytes], where: str) -> dict[str, torch.T
     return stacks
 
 # %% ../nbs/91_data.ipynb #00615518
-def sample_dest() -> Path:
-    "The folder where `untar_data(URLs.MNIST_SAMPLE)` keeps the sample (fastai's config decides)."
+def fastai_data_path(name: str) -> Path:
+    "The folder `name` in fastai's data folder (`~/.fastai/data` or `$FASTAI_HOME/data`: fastai's config decides)."
     from fastai.data.external import fastai_cfg
-    return fastai_cfg().path('data')/'mnist_sample'
+    return fastai_cfg().path('data')/name
+
+def sample_dest() -> Path:
+    "The folder where `untar_data(URLs.MNIST_SAMPLE)` keeps the sample."
+    return fastai_data_path('mnist_sample')
 
 # %% ../nbs/91_data.ipynb #6a60b365
 _MAGIC = b'mnist_course checked file 1\n'

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from importlib.resources import files as package_files
 from pathlib import Path
 
-from .data import cached, save_checked
+from .data import cached, save_checked, fastai_data_path
 import torch
 from torch import nn
 from fastai.callback.schedule import Learner  # fastai's Learner, with `fit_one_cycle` added by this module
@@ -75,8 +75,7 @@ def code_version() -> str:
 
 def results_dir() -> Path:
     "The folder of remembered results, beside the data in fastai's data folder."
-    from fastai.data.external import fastai_cfg
-    return fastai_cfg().path('data')/'mnist_course_results'
+    return fastai_data_path('mnist_course_results')
 
 def _result_file(fn, kwargs: dict) -> tuple[Path, dict]:
     "Where `fn(**kwargs)`'s result is kept, and the key that says which code and arguments it belongs to."

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import base64, html, io, time
 from pathlib import Path
-from .data import load_mnist, cached
+from .data import load_mnist, cached, fastai_data_path
 from .ten_digits import TensorBatches, cross_entropy, softmax
 import numpy as np
 import torch
@@ -76,8 +76,7 @@ RECIPES = {  # model: (maker, epochs, peak learning rate, batch size)
 
 def models_folder() -> Path:
     "Where trained weights are kept: beside the data, in fastai's data folder."
-    from fastai.data.external import fastai_cfg
-    return fastai_cfg().path('data')/'mnist_course_models'
+    return fastai_data_path('mnist_course_models')
 
 def train_models(x: Tensor, y: Tensor, quick: bool = False, seed: int = 42) -> dict:
     "Train every model of `RECIPES` on `(x, y)` (one epoch on the first 20,000 if `quick`); their weights and the seconds each took."
