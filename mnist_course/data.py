@@ -16,7 +16,7 @@ from PIL import Image
 __all__ = ['DATA_ENV_VAR', 'SAMPLE_COUNTS', 'SAMPLE_ARCHIVES', 'IDX_FILES', 'DATA_HELP', 'MANIFEST', 'CACHE_NAME', 'DataError',
            'data_folder', 'idx_file', 'find_copies', 'pixel_crc', 'sample_manifest', 'read_idx', 'read_mnist_idx',
            'read_sample_archive', 'read_sample_folder', 'sample_from_idx', 'check_sample_files', 'fastai_data_path',
-           'sample_dest', 'save_checked', 'load_checked', 'cached', 'install_sample', 'check_sample',
+           'sample_dest', 'save_checked', 'load_checked', 'save_cached', 'cached', 'install_sample', 'check_sample',
            'is_fastai_archive', 'read_sample_source', 'download_sample', 'get_mnist_sample', 'image_files', 'load_pngs',
            'load_sample', 'read_mnist_pngs', 'load_mnist_pngs', 'load_mnist']
 
@@ -210,12 +210,20 @@ def load_checked(fn: Path, what: str, say=print):
     fn.unlink(missing_ok=True)
     return None
 
+def _fingerprint(key) -> str:
+    "A SHA-256 of `key`'s repr: a cache file stores this, not the key itself (a list of 70,000 file names reads slowly)."
+    return hashlib.sha256(repr(key).encode()).hexdigest()
+
+def save_cached(fn: Path, key, value) -> bool:
+    "Keep `value` in the checked file `fn` for `key`, as `cached` reads it."
+    return save_checked({'key': _fingerprint(key), 'value': value}, fn)
+
 def cached(fn: Path, key, make, what: str, say=print):
     "`make()`, kept in the checked file `fn` and reused while `key` is unchanged; a damaged file is rebuilt, saying so."
     saved = load_checked(fn, what, say)
-    if isinstance(saved, dict) and saved.get('key') == key: return saved['value']
+    if isinstance(saved, dict) and saved.get('key') == _fingerprint(key): return saved['value']
     value = make()
-    save_checked({'key': key, 'value': value}, fn)
+    save_cached(fn, key, value)
     return value
 
 # %% ../nbs/91_data.ipynb #d17d9885
@@ -238,7 +246,7 @@ def install_sample(files: dict[str, bytes], stacks: dict[str, torch.Tensor], des
             files = files | {'labels.csv': ('name,label\n' + rows).encode()}
         for k in SAMPLE_COUNTS: (tmp/k).mkdir(parents=True)
         for name, data in files.items(): (tmp/name).write_bytes(data)
-        save_checked({'key': _png_names(tmp), 'value': stacks}, tmp/CACHE_NAME)
+        save_cached(tmp/CACHE_NAME, _png_names(tmp), stacks)
         tmp.chmod(0o755)  # mkdtemp makes it private; the data folder should read like any other
         try: os.replace(tmp, dest)
         except OSError:

@@ -10,6 +10,7 @@ from .pixel_similarity import stack_digits
 from .training import fit_quietly, StackedPairs
 import torch
 from torch import nn, Tensor
+from torch.utils.data import TensorDataset
 from fastai.data.core import DataLoaders
 from fastai.learner import Learner
 from fastai.optimizer import SGD
@@ -51,7 +52,7 @@ def mnist_loss(predictions: Tensor, targets: Tensor) -> Tensor:
 # %% ../nbs/04_mnist_linear.ipynb #2bae5aac
 def mnist_dls(path=None, bs: int = 256, seed: int = 42) -> DataLoaders:
     "Training and validation `DataLoader`s of `(x, y)` pairs from `mnist_xy`; training batches shuffled, seeded."
-    dset, valid_dset = [list(zip(*mnist_xy(split, path))) for split in ('train', 'valid')]
+    dset, valid_dset = [TensorDataset(*mnist_xy(split, path)) for split in ('train', 'valid')]
     dl = StackedPairs(dset, batch_size=bs, shuffle=True)
     dl.rng = random.Random(seed)  # fastai's DataLoader draws each epoch's order from `rng`
     return DataLoaders(dl, StackedPairs(valid_dset, batch_size=bs))
@@ -130,5 +131,6 @@ def linear_learner(path=None, seed: int = 42) -> Learner:
     return mnist_learner(dls, nn.Linear(28*28, 1))
 
 def run_linear(path=None, seed: int = 42, epochs: int = 10, lr: float = 1.0) -> dict:
-    "Train `linear_learner` quietly; return its validation accuracy and size."
-    return fit_quietly(linear_learner(path, seed), epochs, lr)
+    "Train `linear_learner` quietly; return its validation accuracy, size and trained weights (on the CPU)."
+    learn = linear_learner(path, seed)
+    return {**fit_quietly(learn, epochs, lr), 'weights': learn.model.cpu().state_dict()}

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from importlib.resources import files as package_files
 from pathlib import Path
 
-from .data import cached, save_checked, fastai_data_path
+from .data import cached, save_cached, fastai_data_path
 import torch
 from torch import nn
 from fastai.callback.schedule import Learner  # fastai's Learner, with `fit_one_cycle` added by this module
@@ -32,7 +32,7 @@ def one_thread():
 
 # %% ../nbs/92_training.ipynb #d32df41e
 class StackedPairs(DataLoader):
-    "fastai's `DataLoader` over a list of `(x, y)` pairs, in the same order, with each batch cut from the stacked pairs in one step."
+    "fastai's `DataLoader` over `(x, y)` pairs (a list, or a `TensorDataset`), in the same order, with each batch cut from the stacked pairs in one step."
     def __init__(self, *args, **kwargs):
         "As `DataLoader`; the stacked pairs are made on the first pass."
         super().__init__(*args, **kwargs)
@@ -40,7 +40,8 @@ class StackedPairs(DataLoader):
 
     def create_batches(self, samps):
         "Yield `(xb, yb)` for the item numbers `samps` (in the order the loader drew them), `bs` at a time."
-        if self.stacked is None: self.stacked = [torch.stack(o) for o in zip(*self.dataset)]
+        if self.stacked is None:  # a TensorDataset's tensors are the stacked pairs; a list is stacked once
+            self.stacked = getattr(self.dataset, 'tensors', None) or [torch.stack(o) for o in zip(*self.dataset)]
         x, y = self.stacked
         for idx in chunked(samps, self.bs, self.drop_last):
             idx = torch.tensor(idx)
@@ -94,4 +95,4 @@ def remembered(fn, **kwargs) -> dict:
 def remember(fn, result: dict, **kwargs) -> None:
     "Keep `result` (with its 'seconds') as `fn(**kwargs)`'s: for a lesson whose own cell ran exactly what `fn` runs."
     fn_, key = _result_file(fn, kwargs)
-    save_checked({'key': key, 'value': result}, fn_)
+    save_cached(fn_, key, result)
