@@ -64,8 +64,9 @@ def conv(ni: int, nf: int, act: bool = True) -> nn.Module:
     return nn.Sequential(c, nn.BatchNorm2d(nf), nn.ReLU()) if act else c
 
 def cnn10() -> nn.Module:
-    "A small convolutional net for ten digits: 28x28 -> 14 -> 7 -> 4 -> 2 -> 1 with 16, 32, 64, 128 then 10 filters."
-    return nn.Sequential(conv(1, 16), conv(16, 32), conv(32, 64), conv(64, 128), conv(128, 10, act=False), nn.Flatten())
+    "A small convolutional net for ten digits: 28x28 -> 14 -> 7 -> 4 -> 2 -> 1 with 16, 32, 64, 128 then 10 filters, channels-last."
+    layers = conv(1, 16), conv(16, 32), conv(32, 64), conv(64, 128), conv(128, 10, act=False), nn.Flatten()
+    return nn.Sequential(*layers).to(memory_format=torch.channels_last)
 
 # %% ../nbs/08_your_digit.ipynb #b8ae09a8
 RECIPES = {  # model: (maker, epochs, peak learning rate, batch size)
