@@ -133,4 +133,4 @@ def linear_learner(path=None, seed: int = 42) -> Learner:
 def run_linear(path=None, seed: int = 42, epochs: int = 10, lr: float = 1.0) -> dict:
     "Train `linear_learner` quietly; return its validation accuracy, size and trained weights (on the CPU)."
     learn = linear_learner(path, seed)
-    return {**fit_quietly(learn, epochs, lr), 'weights': learn.model.cpu().state_dict()}
+    return {**fit_quietly(learn, epochs, lr), 'weights': {k: v.cpu() for k, v in learn.model.state_dict().items()}}
