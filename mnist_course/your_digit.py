@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 # %% auto #0
 __all__ = ['RECIPES', 'PAD_JS', 'fit_one_cycle_sgd', 'accuracy10', 'MeanDigits', 'linear10', 'net10', 'conv', 'cnn10',
            'models_folder', 'train_models', 'three_or_seven', 'pad_models', 'to_mnist', 'predict', 'answers_html',
-           'evidence', 'pad_figure', 'DrawingPad', 'digit_lab']
+           'evidence', 'occlusion', 'pad_figure', 'DrawingPad', 'digit_lab']
 
 # %% ../nbs/08_your_digit.ipynb #b4df4ff8
 def fit_one_cycle_sgd(model: nn.Module, x: Tensor, y: Tensor, epochs: int, lr: float, bs: int, seed: int = 42) -> nn.Module:
@@ -153,7 +153,7 @@ def answers_html(answers: dict[str, Tensor], k: int = 3) -> str:
         if name == '3 or 7': cells = [f"{'3' if v.item() > 0.5 else '7'} ({max(v.item(), 1 - v.item()):.0%})"]
         elif name == 'mean digits': cells = [f"{d} ({v[d]:.3f})" for d in v.argsort()[:k].tolist()]
         else: cells = [f"{d} ({v[d]:.0%})" for d in v.argsort(descending=True)[:k].tolist()]
-        note = {'mean digits': 'distance', '3 or 7': 'sample model'}.get(name, 'confidence')
+        note = {'mean digits': 'distance', '3 or 7': 'knows only 3s and 7s'}.get(name, 'confidence')
         rows.append(f"<tr><td>{html.escape(name)}</td><td><b>{cells[0]}</b></td><td>{' '.join(cells[1:])}</td><td>{note}</td></tr>")
     return ('<table class="pad-answers"><tr><th>model</th><th>says</th><th>then</th><th></th></tr>'
             + ''.join(rows) + '</table>')
@@ -166,16 +166,32 @@ def evidence(model: nn.Module, digit: np.ndarray) -> tuple[Tensor, int, int]:
     top2 = (w @ x + model[1].bias.detach()).argsort(descending=True)[:2].tolist()
     return ((w[top2[0]] - w[top2[1]]) * x).view(28, 28), *top2
 
+def occlusion(model: nn.Module, digit: np.ndarray, size: int = 7) -> tuple[Tensor, int]:
+    "How much `model`'s probability for its answer drops when each `size`x`size` patch of `digit` is set to 0, (28, 28); and the answer."
+    x = torch.from_numpy(np.asarray(digit, np.float32) / 255)[None, None]
+    starts = range(0, 28, size)
+    covered = x.repeat(len(starts)**2, 1, 1, 1)
+    for k, (r, c) in enumerate((r, c) for r in starts for c in starts): covered[k, 0, r:r + size, c:c + size] = 0
+    with torch.no_grad():
+        p = softmax(model(x))[0]
+        answer = int(p.argmax())
+        drop = p[answer] - softmax(model(covered))[:, answer]
+    return drop.view(len(starts), len(starts)).repeat_interleave(size, 0).repeat_interleave(size, 1)[:28, :28], answer
+
 def pad_figure(models: dict[str, nn.Module], digit: np.ndarray) -> bytes:
-    "A PNG of three panels: the digit as the models see it, the closest mean digit, and the linear model's evidence."
-    fig = Figure(figsize=(7.5, 2.6), dpi=80)
-    axs = fig.subplots(1, 3)
+    "A PNG of five panels: the digit as the models see it, the closest mean digit, the linear model's evidence, and the net's and cnn's occlusion maps."
+    fig = Figure(figsize=(12.5, 2.6), dpi=80)
+    axs = fig.subplots(1, 5)
     closest = int(predict(models, digit)['mean digits'].argmin())
     ev, win, second = evidence(models['linear'], digit)
     lim = float(ev.abs().max()) or 1.0
     axs[0].imshow(digit, cmap='Greys'); axs[0].set_title('your digit, 28×28')
     axs[1].imshow(models['mean digits'].means[closest, 0], cmap='Greys'); axs[1].set_title(f'closest mean digit: {closest}')
     axs[2].imshow(ev, cmap='RdBu_r', vmin=-lim, vmax=lim); axs[2].set_title(f'linear: {win} (red) over {second} (blue)')
+    for ax, name in zip(axs[3:], ('net', 'cnn')):
+        drop, answer = occlusion(models[name], digit)
+        ax.imshow(drop.clamp_min(0), cmap='Reds', vmin=0, vmax=max(float(drop.max()), 1e-6))
+        ax.set_title(f'{name}: the ink {answer} rests on')
     for ax in axs: ax.axis('off')
     fig.tight_layout()
     buf = io.BytesIO(); fig.savefig(buf, format='png')

@@ -1,5 +1,5 @@
 "The package and the notebooks agree: exporting changes nothing, notebooks are clean, exports are documented."
-import importlib, shutil, subprocess, sys
+import importlib, json, shutil, subprocess, sys
 from pathlib import Path
 
 def copy_project(root: Path, dst: Path) -> Path:
@@ -37,3 +37,21 @@ def test_every_export_has_a_docstring():
             for part in name[len(mod) + 1:].split('.'): obj = getattr(obj, part)
             if callable(obj) and not (obj.__doc__ or '').strip(): missing.append(name)
     assert missing == []
+
+def test_every_notebook_opens_with_python3(root):
+    "JupyterLab opens a notebook straight away only if it names a kernel: every notebook names the standard Python 3."
+    want = {'display_name': 'python3', 'language': 'python', 'name': 'python3'}  # nbdev_clean sets display_name to name
+    lacking = [p.name for p in sorted((root/'nbs').glob('*.ipynb')) if json.loads(p.read_text())['metadata'].get('kernelspec') != want]
+    assert lacking == [], f"these notebooks name no Python 3 kernel (JupyterLab would ask which): {lacking}"
+
+def test_lessons_show_no_hint_before_an_answer(root):
+    "An exercise cell, as committed, asks for an answer and gives no hint: hints come only after a wrong answer."
+    shown, unasked = [], []
+    for p in sorted((root/'nbs').glob('0*.ipynb')):
+        for c in json.loads(p.read_text())['cells']:
+            if c['cell_type'] != 'code': continue
+            text = ''.join(''.join(o.get('text', '')) for o in c.get('outputs', []))
+            if 'Hint:' in text: shown.append(p.name)
+            if "check('" in ''.join(c['source']) and 'not answered yet. Write your answer above, then run this cell.' not in text:
+                unasked.append(p.name)
+    assert shown == [] and unasked == [], f"hints shown before an answer: {shown}; exercise cells without the prompt: {unasked}"
