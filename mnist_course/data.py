@@ -4,7 +4,7 @@
 
 # %% ../nbs/91_data.ipynb #6538a6eb
 from __future__ import annotations
-import csv, gzip, hashlib, io, os, re, shutil, tarfile, tempfile, zlib
+import contextlib, csv, gzip, hashlib, io, os, re, shutil, tarfile, tempfile, zlib
 from importlib.resources import files as package_files
 from pathlib import Path
 
@@ -218,12 +218,28 @@ def save_cached(fn: Path, key, value) -> bool:
     "Keep `value` in the checked file `fn` for `key`, as `cached` reads it."
     return save_checked({'key': _fingerprint(key), 'value': value}, fn)
 
+@contextlib.contextmanager
+def _making(fn: Path):
+    "Hold a lock beside `fn` while it is made, so that a second process (`nbdev_test`'s other worker) waits for it instead of making it too; no lock where the OS has no `fcntl`."
+    try: import fcntl
+    except ImportError: yield; return  # Windows: at worst both processes make it
+    fn = Path(fn); fn.parent.mkdir(parents=True, exist_ok=True)
+    lock = fn.with_name(fn.name + '.lock')
+    with open(lock, 'w') as f:
+        fcntl.flock(f, fcntl.LOCK_EX)  # released when the file closes
+        try: yield
+        finally: lock.unlink(missing_ok=True)  # nothing left behind: a process waiting on it still holds it open
+
 def cached(fn: Path, key, make, what: str, say=print):
     "`make()`, kept in the checked file `fn` and reused while `key` is unchanged; a damaged file is rebuilt, saying so."
+    fresh = lambda saved: isinstance(saved, dict) and saved.get('key') == _fingerprint(key)
     saved = load_checked(fn, what, say)
-    if isinstance(saved, dict) and saved.get('key') == _fingerprint(key): return saved['value']
-    value = make()
-    save_cached(fn, key, value)
+    if fresh(saved): return saved['value']
+    with _making(fn):
+        saved = load_checked(fn, what, lambda _: None)  # made by another process while this one waited?
+        if fresh(saved): return saved['value']
+        value = make()
+        save_cached(fn, key, value)
     return value
 
 # %% ../nbs/91_data.ipynb #d17d9885

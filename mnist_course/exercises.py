@@ -448,3 +448,32 @@ def _check_8_3(fn):
         p = softmax(scores[None])[0]
         return [(int(d), p[d].item()) for d in p.argsort(descending=True)[:k]]
     return same_results(fn, ref, [(_rand(10) * 5, 3), (torch.tensor([0., 0, 0, 9, 0, 0, 0, 8, 0, 0]), 2), (_rand(10, seed=4), 1)])
+
+# %% ../nbs/93_exercises.ipynb #a2835fa1
+def _shift_cases() -> list[tuple]:
+    "Images with ink up to their edges, and shifts in both directions, different across and down."
+    return [(_rand(28, 28), 3, -2), (_rand(28, 28, seed=1), -5, 4), (_rand(28, 28, seed=2), 0, 7), (_rand(28, 28, seed=3), 0, 0)]
+
+@exercise('9.1', hint="start from a blank image (zeros) and copy the part of `img` that stays inside into its new place; "
+                      "the rows and columns that come in from the edge are paper")
+def _check_9_1(fn):
+    "Exercise 9.1: the answer's shift by whole pixels against copying the part that stays inside into a blank image."
+    def ref(img, right, down):
+        h, w = img.shape
+        out = torch.zeros_like(img)
+        out[max(down, 0):h + min(down, 0), max(right, 0):w + min(right, 0)] = \
+            img[max(-down, 0):h + min(-down, 0), max(-right, 0):w + min(-right, 0)]
+        return out
+    return same_results(fn, ref, _shift_cases(), mistakes={
+        "torch.roll brings what leaves one side back in on the other; a digit moved to the right should have paper (0) on its left":
+            lambda img, right, down: torch.roll(img, (down, right), (0, 1))})
+
+@exercise('9.2', hint="a pixel k steps from a stroke should get its ink: take the brightest of the (2k+1)×(2k+1) square "
+                      "around each pixel, one pixel apart, padded so that the image keeps its size")
+def _check_9_2(fn):
+    "Exercise 9.2: the answer's thickening by k pixels against a max-pooling over a (2k+1)-square window."
+    import torch.nn.functional as F
+    blob = torch.zeros(1, 1, 28, 28); blob[..., 6:22, 12:15] = 1; blob[..., 6:9, 9:19] = 0.5
+    ink = _rand(3, 2, 28, 28, seed=5) * (_rand(3, 2, 28, 28, seed=6) > 0.9)
+    return same_results(fn, lambda x, k: F.max_pool2d(x, 2 * k + 1, stride=1, padding=k),
+                        [(blob, 1), (blob, 2), (ink, 1), (ink, 3)])

@@ -6,30 +6,33 @@
 from __future__ import annotations
 import base64, html, io, time
 from pathlib import Path
+from typing import Callable
 from .data import load_mnist, cached, fastai_data_path
 from .ten_digits import TensorBatches, cross_entropy, softmax
 import numpy as np
 import torch
 from torch import nn, Tensor
-from PIL import Image
+from PIL import Image, ImageDraw
 import anywidget, traitlets
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 
 # %% auto #0
 __all__ = ['RECIPES', 'PAD_JS', 'fit_one_cycle_sgd', 'accuracy10', 'MeanDigits', 'linear10', 'net10', 'conv', 'cnn10',
-           'models_folder', 'train_models', 'three_or_seven', 'pad_models', 'to_mnist', 'predict', 'answers_html',
-           'evidence', 'occlusion', 'pad_figure', 'DrawingPad', 'digit_lab']
+           'models_folder', 'train_models', 'three_or_seven', 'pad_models', 'load_weights', 'to_mnist', 'predict',
+           'answers_html', 'evidence', 'occlusion', 'pad_figure', 'DrawingPad', 'digit_lab', 'draw_strokes']
 
 # %% ../nbs/08_your_digit.ipynb #b4df4ff8
-def fit_one_cycle_sgd(model: nn.Module, x: Tensor, y: Tensor, epochs: int, lr: float, bs: int, seed: int = 42) -> nn.Module:
-    "Train `model` on `(x, y)` by SGD with momentum and a one-cycle learning rate that peaks at `lr`; return it, ready to predict."
+def fit_one_cycle_sgd(model: nn.Module, x: Tensor, y: Tensor, epochs: int, lr: float, bs: int, seed: int = 42,
+                      tfm: Callable[[Tensor], Tensor] | None = None) -> nn.Module:
+    "Train `model` on `(x, y)` by SGD with momentum and a one-cycle learning rate peaking at `lr`, each batch changed by `tfm` if given."
     dl = TensorBatches(x, y, bs, shuffle=True, seed=seed)
     opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=epochs * len(dl))
     model.train()
     for _ in range(epochs):
         for xb, yb in dl:
+            if tfm: xb = tfm(xb)
             loss = cross_entropy(model(xb), yb)
             loss.backward()
             opt.step(); opt.zero_grad(); sched.step()
@@ -79,14 +82,15 @@ def models_folder() -> Path:
     "Where trained weights are kept: beside the data, in fastai's data folder."
     return fastai_data_path('mnist_course_models')
 
-def train_models(x: Tensor, y: Tensor, quick: bool = False, seed: int = 42) -> dict:
-    "Train every model of `RECIPES` on `(x, y)` (one epoch on the first 20,000 if `quick`); their weights and the seconds each took."
-    if quick: x, y = x[:20_000], y[:20_000]
+def train_models(x: Tensor, y: Tensor, quick: bool = False, seed: int = 42, recipes: dict = RECIPES, tfm=None,
+                 quick_n: int = 20_000) -> dict:
+    "Train every model of `recipes` on `(x, y)` (one epoch on the first `quick_n` if `quick`); their weights and the seconds each took."
+    if quick: x, y = x[:quick_n], y[:quick_n]
     res = {}
-    for name, (make, epochs, lr, bs) in RECIPES.items():
-        torch.manual_seed(seed)
+    for name, (make, epochs, lr, bs) in recipes.items():
+        torch.manual_seed(seed)  # the same start for every model, and for the random changes of `tfm`
         t0 = time.perf_counter()
-        model = fit_one_cycle_sgd(make(), x, y, 1 if quick else epochs, lr, bs, seed)
+        model = fit_one_cycle_sgd(make(), x, y, 1 if quick else epochs, lr, bs, seed, tfm)
         res[name] = {'weights': model.state_dict(), 'seconds': time.perf_counter() - t0}
     return res
 
@@ -110,7 +114,10 @@ def pad_models(src=None, quick: bool = False, say=print) -> dict[str, nn.Module]
         x = train_x.float().div_(255).unsqueeze(1)  # div_ divides in place: one float copy of the 60,000 images, not two
         return {'mean digits': {'weights': MeanDigits(x, train_y).state_dict(), 'seconds': None}, **train_models(x, train_y, quick),
                 '3 or 7': {'weights': three_or_seven().state_dict(), 'seconds': None}}
-    saved = cached(models_folder()/f"pad_models{'_quick' if quick else ''}.pt", key, make, 'trained weights', say)
+    return load_weights(cached(models_folder()/f"pad_models{'_quick' if quick else ''}.pt", key, make, 'trained weights', say), makers)
+
+def load_weights(saved: dict, makers: dict) -> dict[str, nn.Module]:
+    "Each model of `makers` (name: function that makes it), given its saved weights and the `seconds` its training took."
     models = {}
     for name, maker in makers.items():
         models[name] = maker()
@@ -267,3 +274,13 @@ def digit_lab(models: dict[str, nn.Module], pad: DrawingPad | None = None) -> wi
     pad.observe(update, 'ink')
     update()
     return widgets.HBox([pad, widgets.VBox([answers, picture])])
+
+# %% ../nbs/08_your_digit.ipynb #d7a1c3e2
+def draw_strokes(strokes: list, size: int = 280, pen: int = 24) -> np.ndarray:
+    "A pad's pixels (size, size), uint8, for `strokes` (each a list of (x, y) points), drawn with round ends and corners as the pad does."
+    img = Image.new('L', (size, size)); d = ImageDraw.Draw(img)
+    r = pen / 2
+    for s in strokes:
+        d.line(s, fill=255, width=pen)
+        for x, y in s: d.ellipse((x - r, y - r, x + r, y + r), fill=255)  # a round cap on every point
+    return np.asarray(img)

@@ -1,16 +1,18 @@
 """Lesson 8's drawing pad in a real JupyterLab, under headless Chromium: run a notebook that shows the pad, draw a digit
 with mouse events, and check that every model's answers appear and change as the drawing changes.
 
-The notebook is a small one written here, holding the lesson's own call, `digit_lab(pad_models(quick=True))`, so that
-the test doesn't train the lesson's full models. A screenshot of the pad with the drawn digit is saved in
+The notebook is a small one written here, holding lesson 9's own call with quick models,
+`digit_lab(augmented_models(quick=True))` (the pad with the net and cnn trained on augmented digits), so that the test
+doesn't train the lessons' full models. A screenshot of the pad with the drawn digit is saved in
 `_screenshots/pad.png` (git-ignored): look at it.
 """
 import json, os, socket, subprocess, sys, time, urllib.request
 import pytest
 
 CELL = ("import torch; torch.set_num_threads(1)\n"
-        "from mnist_course.your_digit import digit_lab, pad_models\n"
-        "digit_lab(pad_models(quick=True))")
+        "from mnist_course.your_digit import digit_lab\n"
+        "from mnist_course.augmentation import augmented_models\n"
+        "digit_lab(augmented_models(quick=True))")
 
 
 def free_port() -> int:
