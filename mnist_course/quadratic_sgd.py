@@ -13,8 +13,8 @@ from torch import Tensor
 import matplotlib.pyplot as plt
 
 # %% auto #0
-__all__ = ['plot_function', 'quad', 'mk_quad', 'noise', 'add_noise', 'assert_same_shape', 'mae', 'quad_mae', 'grad_of',
-           'gradient_descent', 'rectified_linear', 'double_relu']
+__all__ = ['plot_function', 'quad', 'mk_quad', 'noise', 'add_noise', 'measurements', 'assert_same_shape', 'mae', 'quad_mae',
+           'grad_of', 'gradient_descent', 'rectified_linear', 'double_relu']
 
 # %% ../nbs/02_quadratic_sgd.ipynb #973bdcb1
 def plot_function(f: Callable, *, tx: str | None = 'x', ty: str | None = 'f(x)', title: str | None = None,
@@ -47,6 +47,13 @@ def noise(x: Tensor, scale: float, rng: np.random.RandomState | np.random.Genera
 def add_noise(x: Tensor, mult: float, add: float, rng: np.random.RandomState | np.random.Generator) -> Tensor:
     "`x` with a relative error of size `mult` and then an absolute error of size `add`."
     return x * (1 + noise(x, mult, rng)) + noise(x, add, rng)
+
+# %% ../nbs/02_quadratic_sgd.ipynb #0b5163a3
+def measurements(seed: int = 42) -> tuple[Tensor, Tensor]:
+    "This lesson's 20 noisy measurements of $3x^2 + 2x + 1$, at x from -2 to 2: `(x, y)`, each a column."
+    rng = np.random.RandomState(seed)
+    x = torch.linspace(-2, 2, steps=20)[:, None]
+    return x, add_noise(mk_quad(3, 2, 1)(x), 0.15, 1.5, rng)
 
 # %% ../nbs/02_quadratic_sgd.ipynb #b4a312c0
 def assert_same_shape(preds: Tensor, targets: Tensor, name: str = 'the loss') -> None:

@@ -204,3 +204,92 @@ def test_second_build_rereads_nothing(tools, root, site):
     assert tools.site.build_site(root) == site
     after = {p.name: p.stat().st_mtime_ns for p in doctrees.glob('*.doctree')}
     assert before and after == before, "an unchanged build rewrote pages"
+
+
+# ------------------------------------------------------------------ the live figures (tools/live.js)
+def _live(browser, server, page, name):
+    "Open `page` and return its live figure `name` (a WebElement), once live.js has drawn it."
+    from selenium.webdriver.support.ui import WebDriverWait
+    browser.get(server + page)
+    return WebDriverWait(browser, 20).until(lambda d: d.find_element(
+        'css selector', f'.mc-live.mc-live-ready[data-live="{name}"]'))
+
+
+def _set(browser, slider, value):
+    "Move a range input to `value` as a drag would: set it, then fire the input event."
+    browser.execute_script("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'))", slider, str(value))
+
+
+def test_live_sliders_match_python(site, server, browser):
+    "Lesson 2's sliders on the page: each position's curve and MAE, computed by the browser, equal the package's in Python."
+    import json, torch
+    from selenium.webdriver.common.keys import Keys
+    from mnist_course.quadratic_sgd import measurements, mae, quad, rectified_linear, double_relu
+    x, y = (t.double() for t in measurements())
+    xs = torch.linspace(-2.1, 2.1, 100, dtype=torch.float64)
+    fns = {'quadratic': lambda p, x: quad(p['a'], p['b'], p['c'], x), 'quadratic-mae': lambda p, x: quad(p['a'], p['b'], p['c'], x),
+           'relu': lambda p, x: rectified_linear(p['m'], p['b'], x),
+           'double-relu': lambda p, x: double_relu(p['m1'], p['b1'], p['m2'], p['b2'], x)}
+    page = 'quadratic_sgd.html'
+    assert (site.parent/page).read_text().count('class="mc-live"') == 4
+    for name, fn in fns.items():
+        box = _live(browser, server, page, name)
+        sliders = box.find_elements('css selector', 'input[type=range]')
+        assert len(sliders) == {'quadratic': 3, 'quadratic-mae': 3, 'relu': 2, 'double-relu': 4}[name]
+        path = lambda: box.find_element('css selector', 'path.mc-curve').get_attribute('d')
+        seen, prev = [], None
+        moves = [None, ('keys', 0, Keys.ARROW_RIGHT * 3), ('keys', 1, Keys.ARROW_LEFT * 5)] + \
+                [('set', i, v) for i, v in [(0, 3.0), (1, 2.0), (len(sliders) - 1, 0.7), (0, -1.1)]]
+        for move in moves:
+            if move and move[0] == 'keys': sliders[move[1]].click(); sliders[move[1]].send_keys(move[2])
+            elif move: _set(browser, sliders[move[1]], move[2])
+            p = json.loads(box.get_attribute('data-params'))
+            want = fn(p, xs)
+            got = torch.tensor(json.loads(box.get_attribute('data-curve')), dtype=torch.float64)
+            assert torch.allclose(got, want, atol=1e-9), (name, p)
+            title = box.find_element('css selector', 'text.mc-title').text if name in ('quadratic-mae', 'relu') else None
+            if name == 'quadratic-mae':
+                page_mae = float(box.find_element('css selector', 'output.mc-result').get_attribute('data-value'))
+                want_mae = mae(fn(p, x), y).item()
+                assert abs(page_mae - want_mae) < 1e-6, (p, page_mae, want_mae)
+                assert title == f"MAE: {want_mae:.2f}"
+            if name == 'relu': assert title == f"max(0, {p['m']:.2f}x + {p['b']:.2f})"
+            if prev is not None and p != prev[0]: assert path() != prev[1], f"{name}: the curve did not change when {prev[0]} became {p}"
+            prev = (p, path()); seen.append(p)
+        assert len({json.dumps(p) for p in seen}) == len(moves), f"{name}: a move did not move a slider: {seen}"
+    assert not _severe(browser)
+
+
+def test_live_rollercoaster_matches_apply_step(site, server, browser):
+    "Lesson 3's stepper: every step's loss, taken by the browser, equals `apply_step`'s in Python; Next, Back and the keys move it."
+    import torch
+    from selenium.webdriver.common.keys import Keys
+    from mnist_course.rollercoaster import rollercoaster, apply_step
+    gen = torch.Generator().manual_seed(42)
+    t, speed = rollercoaster(gen)
+    params = torch.randn(3, generator=gen).double().requires_grad_()
+    want = [apply_step(params, t.double(), speed.double())[1] for _ in range(10)]
+    box = _live(browser, server, 'rollercoaster.html', 'rollercoaster')
+    back, nxt = box.find_elements('css selector', 'button')
+    out = lambda: box.find_element('css selector', 'output.mc-result')
+    title = lambda: box.find_element('css selector', 'text.mc-title').text
+    assert back.get_attribute('disabled') and title() == 'step 1: MSE 25,824'   # the notebook's first panel
+    for k in range(1, 11):
+        assert int(out().get_attribute('data-step')) == k
+        assert abs(float(out().get_attribute('data-value')) - want[k - 1]) <= 1e-9 * want[k - 1], k
+        if k < 10: nxt.click()
+    assert nxt.get_attribute('disabled')
+    assert [title() for _ in [back.click()]] == [f'step 9: MSE {round(want[8]):,}']
+    slider = box.find_element('css selector', 'input[type=range]')
+    slider.click(); slider.send_keys(Keys.HOME, Keys.ARROW_RIGHT)
+    assert int(out().get_attribute('data-step')) == 2 and title() == 'step 2: MSE 5,436'
+    assert not _severe(browser)
+
+
+def test_live_figures_say_what_to_do(site):
+    "Each live figure has a one-line hint, and a note for readers without JavaScript; live.js ships inside the site."
+    for page, n in (('quadratic_sgd.html', 4), ('rollercoaster.html', 1)):
+        text = (site.parent/page).read_text()
+        assert text.count('class="mc-live-hint"') == n and text.count('<noscript><p class="mc-live-off">') == n, page
+        assert 'src="_static/live.js' in text
+    assert (site.parent/'_static'/'live.js').stat().st_size < 20_000

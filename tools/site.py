@@ -8,7 +8,9 @@ Two steps. nbdev's own processing (`nbdev.serve.proc_nbs`, what `nbdev_proc_nbs`
 install) turns `nbs/` into `_proc/`: `show_doc` rendered, directives applied, hidden cells removed. Then Sphinx
 with myst-nb and sphinx-book-theme renders those notebooks with their committed outputs (nothing is executed),
 giving the sidebar, prev/next buttons and search. Nothing is fetched from the network, at build time or when a
-page is read: slider widgets become a note, math becomes MathML, and no JavaScript comes from a CDN.
+page is read: math becomes MathML, and no JavaScript comes from a CDN. A cell marked `#| live: NAME` gets a live
+figure that our own `tools/live.js` computes in the browser from data this builder exports (lesson 2's sliders,
+lesson 3's rollercoaster); any other widget (the drawing pad) becomes a note.
 
 The Sphinx project lives in `_build/site/` (git-ignored); files there are only rewritten when they change, so a
 second build re-reads only the changed pages, and every page is rebuilt when the page list (sidebar) changes.
@@ -158,11 +160,77 @@ def front_matter(cell: dict) -> dict:
     return (yaml.safe_load(src.strip().strip('-')) or {}) if src.lstrip().startswith('---') else {}
 
 
+# ------------------------------------------------------------------ live figures
+LIVE_JS = TOOL.parent/'live.js'
+LIVE_FUNCTIONS = {'quadratic': 'quad', 'quadratic-mae': 'quad', 'relu': 'relu', 'double-relu': 'double-relu'}
+
+
+def interact_sliders(code: str) -> list[dict]:
+    "The sliders that `@interact(name=default, ...)` in `code` makes, as ipywidgets makes them: name, min, max, step, value."
+    from ipywidgets import interactive
+    call = next((n for n in ast.walk(ast.parse(code)) if isinstance(n, ast.Call) and getattr(n.func, 'id', None) == 'interact'), None)
+    if call is None: raise ValueError("a `#| live` slider cell needs an `@interact(name=default, ...)`")
+    sliders = []
+    for k in call.keywords:
+        w = interactive.widget_from_abbrev(ast.literal_eval(k.value))
+        sliders.append(dict(name=k.arg, min=w.min, max=w.max, step=w.step, value=w.value))
+    return sliders
+
+
+def keyword(code: str, name: str, default=None):
+    "The literal value of the first `name=...` keyword argument in `code`, else `default`."
+    return next((ast.literal_eval(k.value) for n in ast.walk(ast.parse(code)) if isinstance(n, ast.Call)
+                 for k in n.keywords if k.arg == name), default)
+
+
+def live_spec(name: str, code: str) -> dict:
+    "What the live figure `name` needs, from the package's own functions and the cell's own code."
+    import inspect
+    if name in LIVE_FUNCTIONS:
+        from mnist_course.quadratic_sgd import measurements, plot_function
+        spec = dict(kind='sliders', fn=LIVE_FUNCTIONS[name], params=interact_sliders(code), ylim=keyword(code, 'ylim'),
+                    xlim=[inspect.signature(plot_function).parameters[k].default for k in ('min', 'max')],
+                    mae=name == 'quadratic-mae', points=None)
+        if name.startswith('quadratic'):
+            x, y = measurements()
+            spec['points'] = dict(x=x.flatten().tolist(), y=y.flatten().tolist())
+        return spec
+    if name == 'rollercoaster':
+        import torch
+        from mnist_course.rollercoaster import rollercoaster, apply_step, train_steps, show_preds
+        gen = torch.Generator().manual_seed(42)    # lesson 3's readings and starting parameters
+        time_, speed = rollercoaster(gen)
+        start = torch.randn(3, generator=gen)
+        default = lambda fn, k: inspect.signature(fn).parameters[k].default
+        return dict(kind='rollercoaster', time=time_.tolist(), speed=speed.tolist(), start=start.tolist(),
+                    lr=default(apply_step, 'lr'), steps=default(train_steps, 'steps'), ylim=list(default(show_preds, 'ylim')))
+    raise ValueError(f"unknown live figure {name!r}: tools/site.py knows {sorted([*LIVE_FUNCTIONS, 'rollercoaster'])}")
+
+
+LIVE_HINT = {'sliders': 'Drag a slider, or click one and press the arrow keys: your browser redraws the figure',
+             'rollercoaster': 'Step with Next and Back, the slider, or the arrow keys: your browser takes each SGD step'}
+
+
+def live_output(name: str, code: str, nb_file: str) -> dict:
+    "The HTML output that holds the live figure `name`: a one-line hint, its data as JSON, and a note for readers without JavaScript."
+    spec = live_spec(name, code)
+    data = json.dumps(spec, separators=(',', ':')).replace('</', '<\\/')
+    return {'output_type': 'display_data', 'metadata': {}, 'data': {'text/html': (
+        f'<div class="mc-live" data-live="{name}"><p class="mc-live-hint">{LIVE_HINT[spec["kind"]]} '
+        f'(no Python needed: the page computes it, with tools/live.js).</p>'
+        f'<script type="application/json" class="mc-live-spec">{data}</script>'
+        f'<noscript><p class="mc-live-off">JavaScript is off, so this figure can\'t move here. Open '
+        f'<code>nbs/{nb_file}</code> in JupyterLab to use it.</p></noscript></div>')}}
+
+
 def _code_cell(c: dict, nb_file: str, base_url: str, pages: dict[str, str]) -> dict | None:
-    "The page's version of an ordinary code cell: directives as myst-nb tags, widgets as a note; None if empty."
+    "The page's version of an ordinary code cell: directives as myst-nb tags, live figures, other widgets as a note; None if empty."
     opts, code = split_directives(''.join(c['source']))
     outs = c.get('outputs', [])
-    if any(WIDGET_VIEW in o.get('data', {}) for o in outs): outs = [widget_note(nb_file)]
+    widget = any(WIDGET_VIEW in o.get('data', {}) for o in outs)
+    if 'live' in opts:  # a slider cell's widget is replaced by the live figure; a plain figure keeps its picture above it
+        outs = ([] if widget else outs) + [live_output(opts['live'], code, nb_file)]
+    elif widget: outs = [widget_note(nb_file)]
     outs = [{**o, 'data': {**o['data'], 'text/markdown': local_links(''.join(o['data']['text/markdown']), base_url, pages)}}
             if 'text/markdown' in o.get('data', {}) else o for o in outs]
     if not code.strip() and not outs: return None
@@ -288,6 +356,7 @@ html_context = {{"default_mode": "light"}}
 html_favicon = "_static/favicon.svg"
 html_static_path = ["_static"]
 html_css_files = ["site.css"]
+html_js_files = ["live.js"]         # ours (tools/live.js): the live figures of lessons 2 and 3
 html_copy_source = False
 html_show_sourcelink = False
 html_math_renderer = "mathml"
@@ -313,6 +382,13 @@ CSS = '''/* Written by tools/site.py */
 .nbdev-source { float: right; font-size: smaller; }
 div.mathml { text-align: center; margin: 1em 0; overflow-x: auto; }
 .cell_output .output.text_html { overflow-x: auto; }
+.mc-live { margin: 0.5em 0; }
+.mc-live-hint { font-size: smaller; color: #555; margin-bottom: 0.3em; }
+.mc-live svg { max-width: 100%; height: auto; display: block; }
+.mc-sliders label, .mc-steps { display: block; font-family: monospace; }
+.mc-sliders input, .mc-steps input { width: 14em; vertical-align: middle; margin: 0 0.5em; }
+.mc-result { display: block; font-size: smaller; font-family: monospace; }
+.mc-live-off { font-style: italic; }
 '''
 
 FAVICON = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#222"/>'
@@ -409,6 +485,7 @@ def write_sources(root: Path, cfg, src: Path) -> str:
     write_if_changed(src/'conf.py', conf(cfg))
     write_if_changed(src/'_static'/'site.css', CSS)
     write_if_changed(src/'_static'/'favicon.svg', FAVICON)
+    write_if_changed(src/'_static'/'live.js', LIVE_JS.read_text())
     keep = {f"{p['name']}.ipynb" for p in pages} | {f'{API_PAGE}.md', 'conf.py', '_static'}
     for f in src.iterdir():
         if f.name not in keep: shutil.rmtree(f) if f.is_dir() else f.unlink()
