@@ -4,7 +4,7 @@
 
 # %% ../nbs/91_data.ipynb #6538a6eb
 from __future__ import annotations
-import contextlib, csv, gzip, hashlib, io, os, re, shutil, tarfile, tempfile, zlib
+import contextlib, csv, functools, gzip, hashlib, io, os, re, shutil, tarfile, tempfile, zlib
 from importlib.resources import files as package_files
 from pathlib import Path
 
@@ -77,8 +77,13 @@ def sample_manifest(fn: Path | None = None) -> dict[str, tuple[int, int]]:
 
 # %% ../nbs/91_data.ipynb #4ac0f9fb
 def read_idx(fn: Path) -> np.ndarray:
-    "A checked MNIST IDX file (gzipped or not) as uint8: (n, 28, 28) for images, (n,) for labels."
-    fn = Path(fn)
+    "A checked MNIST IDX file (gzipped or not) as uint8: (n, 28, 28) for images, (n,) for labels; read-only, as it is shared."
+    st = Path(fn).stat()
+    return _read_idx(Path(fn), st.st_size, st.st_mtime_ns)
+
+@functools.lru_cache(maxsize=8)  # each of the four files is read and checked once per process, while it is unchanged
+def _read_idx(fn: Path, size: int, mtime_ns: int) -> np.ndarray:
+    "`read_idx`'s work for the file `fn` as it is now: its `size` and `mtime_ns` make a changed file a new key."
     name = fn.name.removesuffix('.gz').replace('.idx', '-idx')  # some mirrors write train-images.idx3-ubyte
     with (gzip.open if fn.suffix == '.gz' else open)(fn, 'rb') as f:
         try: data = f.read()
@@ -126,6 +131,7 @@ def sample_from_idx(folder: Path) -> dict[str, bytes]:
     return files | {'labels.csv': ('\n'.join(rows) + '\n').encode()}
 
 # %% ../nbs/91_data.ipynb #d93f8f61
+@functools.lru_cache(maxsize=2**15)  # room for the sample's 14,434 images: each PNG is decoded once per process
 def _decode(png: bytes) -> np.ndarray | None:
     "The 28x28 grey pixels of a PNG, or None if it isn't one."
     try: img = Image.open(io.BytesIO(png)); img.load()

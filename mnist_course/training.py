@@ -45,7 +45,7 @@ class StackedPairs(DataLoader):
         x, y = self.stacked
         for idx in chunked(samps, self.bs, self.drop_last):
             idx = torch.tensor(idx)
-            yield x[idx], y[idx]
+            yield x.index_select(0, idx), y.index_select(0, idx)  # x[idx], in half the time
 
 # %% ../nbs/92_training.ipynb #04330027
 def count_params(model: nn.Module) -> int:
