@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
 from .data import load_mnist, cached
-from .your_digit import (RECIPES, net10, draw_strokes, to_mnist, accuracy10, train_models,
+from .your_digit import (RECIPES, QUICK_N, net10, draw_strokes, to_mnist, accuracy10, train_models,
                                      pad_models, load_weights, models_folder)
 
 # %% auto #0
@@ -136,11 +136,12 @@ AUGMENTED = {  # the models that learn from augmented digits: (maker, epochs, pe
 def augmented_models(src=None, quick: bool = False, say=print) -> dict[str, nn.Module]:
     "The pad's models with the net and the cnn trained on augmented digits, the others as lesson 8 made them; trained once, then loaded."
     from mnist_course.training import code_version
-    key = {'recipes': repr({k: v[1:] for k, v in AUGMENTED.items()}), 'quick': quick, 'code': code_version()}  # quick: one epoch on 10,000
+    key = {'recipes': repr({k: v[1:] for k, v in AUGMENTED.items()}), 'quick': quick and QUICK_N, 'code': code_version()}
     def make():
         say(f"Training the net and the cnn on augmented digits{' (quick versions)' if quick else ''}: once, then they are kept in {models_folder()}.")
         train_x, train_y, _, _ = load_mnist(src)
-        return train_models(train_x.float().div_(255).unsqueeze(1), train_y, quick, recipes=AUGMENTED, tfm=augment, quick_n=10_000)
+        return train_models(train_x.float().div_(255).unsqueeze(1), train_y, quick, recipes=AUGMENTED, tfm=augment,
+                            quick_n=QUICK_N // 2)  # quick versions: half of lesson 8's, enough to show the gap closing
     plain = pad_models(src, quick, say)
     saved = cached(models_folder()/f"augmented_models{'_quick' if quick else ''}.pt", key, make, 'trained weights', say)
     return plain | load_weights(saved, {name: r[0] for name, r in AUGMENTED.items()})

@@ -18,7 +18,7 @@ import ipywidgets as widgets
 from matplotlib.figure import Figure
 
 # %% auto #0
-__all__ = ['RECIPES', 'PAD_JS', 'fit_one_cycle_sgd', 'accuracy10', 'MeanDigits', 'linear10', 'net10', 'conv', 'cnn10',
+__all__ = ['QUICK_N', 'RECIPES', 'PAD_JS', 'fit_one_cycle_sgd', 'accuracy10', 'MeanDigits', 'linear10', 'net10', 'conv', 'cnn10',
            'models_folder', 'train_models', 'three_or_seven', 'pad_models', 'load_weights', 'to_mnist', 'predict',
            'answers_html', 'evidence', 'occlusion', 'pad_figure', 'DrawingPad', 'digit_lab', 'draw_strokes']
 
@@ -51,7 +51,9 @@ class MeanDigits(nn.Module):
         self.register_buffer('means', torch.stack([x[y == d].mean(0) for d in range(10)]))
     def forward(self, xb: Tensor) -> Tensor:
         "Scores (n, 10): minus each image's distance to each mean digit."
-        return -(xb[:, None] - self.means).abs().mean((-3, -2, -1))
+        # lesson 1's distance, (a - b).abs().mean(), for every image and mean digit: cdist with p=1 sums |a - b| over
+        # the 784 pixels of each pair without making the (n, 10, 784) tensor of differences
+        return -torch.cdist(xb.flatten(1), self.means.flatten(1), p=1) / (28 * 28)
 
 def linear10() -> nn.Module:
     "A linear model for ten digits: 784 pixels -> 10 scores."
@@ -72,6 +74,8 @@ def cnn10() -> nn.Module:
     return nn.Sequential(*layers).to(memory_format=torch.channels_last)
 
 # %% ../nbs/08_your_digit.ipynb #b8ae09a8
+QUICK_N = 10_000  # the quick versions that nbdev_test trains: one epoch on this many images
+
 RECIPES = {  # model: (maker, epochs, peak learning rate, batch size)
     'linear': (linear10, 3, 0.5, 256),
     'net': (net10, 5, 0.5, 256),     # 3 epochs gave 0.980; 5 clear 0.98 on every seed tried
@@ -83,7 +87,7 @@ def models_folder() -> Path:
     return fastai_data_path('mnist_course_models')
 
 def train_models(x: Tensor, y: Tensor, quick: bool = False, seed: int = 42, recipes: dict = RECIPES, tfm=None,
-                 quick_n: int = 20_000) -> dict:
+                 quick_n: int = QUICK_N) -> dict:
     "Train every model of `recipes` on `(x, y)` (one epoch on the first `quick_n` if `quick`); their weights and the seconds each took."
     if quick: x, y = x[:quick_n], y[:quick_n]
     res = {}
@@ -106,7 +110,7 @@ def pad_models(src=None, quick: bool = False, say=print) -> dict[str, nn.Module]
     "The pad's models, trained once and then loaded from a checked file: mean digits, linear, net, cnn, and '3 or 7'."
     makers = {'mean digits': lambda: MeanDigits(torch.zeros(10, 1, 28, 28), torch.arange(10)),  # blank: the saved means replace them
               **{name: r[0] for name, r in RECIPES.items()}, '3 or 7': lambda: nn.Linear(28*28, 1)}
-    key = {'models': list(makers), 'recipes': repr({k: v[1:] for k, v in RECIPES.items()}), 'quick': quick,
+    key = {'models': list(makers), 'recipes': repr({k: v[1:] for k, v in RECIPES.items()}), 'quick': quick and QUICK_N,
            'torch': str(torch.__version__)}
     def make():
         say(f"Training the pad's models{' (quick versions)' if quick else ''}: once, then they are kept in {models_folder()}.")
@@ -207,7 +211,8 @@ def pad_figure(models: dict[str, nn.Module], digit: np.ndarray) -> bytes:
 # %% ../nbs/08_your_digit.ipynb #8eba16fd
 PAD_JS = """
 function render({ model, el }) {
-  const size = model.get("size"), canvas = document.createElement("canvas"), ctx = canvas.getContext("2d");
+  const size = model.get("size"), canvas = document.createElement("canvas");
+  const ctx = canvas.getContext("2d", { willReadFrequently: true });  // the pad reads its pixels back often
   canvas.width = canvas.height = size; canvas.className = "mnist-pad";
   canvas.style.cssText = "border:1px solid #888;border-radius:4px;background:#fff;cursor:crosshair;touch-action:none";
   let strokes = [], current = null, last = 0;

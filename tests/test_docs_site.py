@@ -288,8 +288,166 @@ def test_live_rollercoaster_matches_apply_step(site, server, browser):
 
 def test_live_figures_say_what_to_do(site):
     "Each live figure has a one-line hint, and a note for readers without JavaScript; live.js ships inside the site."
-    for page, n in (('quadratic_sgd.html', 4), ('rollercoaster.html', 1)):
+    for page, n in (('quadratic_sgd.html', 4), ('rollercoaster.html', 1), *((p, 1) for p in PAD_PAGES.values())):
         text = (site.parent/page).read_text()
         assert text.count('class="mc-live-hint"') == n and text.count('<noscript><p class="mc-live-off">') == n, page
         assert 'src="_static/live.js' in text
     assert (site.parent/'_static'/'live.js').stat().st_size < 20_000
+
+
+# ------------------------------------------------------------------ the live drawing pads (tools/pad.js)
+PAD_PAGES = {'pad': 'your_digit.html', 'pad-augmented': 'augmentation.html'}
+
+
+@pytest.fixture(scope='module')
+def pad_models(tools, site):
+    "Each live pad's models, as the site builder got them (trained once by the build, then loaded)."
+    return {name: tools.site.pad_models_of(name) for name in PAD_PAGES}
+
+
+def _drawings() -> dict:
+    "Drawings as the pad gives them (280x280 bytes, ink high): strokes of many widths and places, and MNIST test digits blown up tenfold."
+    import numpy as np
+    from mnist_course.your_digit import draw_strokes
+    from mnist_course.augmentation import STROKES, slanted
+    from mnist_course.data import load_mnist
+    res = {'seven': draw_strokes([[(70, 60), (215, 60), (150, 240)], [(110, 150), (200, 150)]]),
+           'thin one': draw_strokes([[(140, 30), (140, 250)]], pen=6),
+           'thick zero': draw_strokes(slanted(STROKES[0]['oval'], 150, 50, 40), pen=90),
+           'small four in a corner': draw_strokes(slanted(STROKES[4]['closed'], 40, 5, 5), pen=10),
+           'slanted bar at the edge': draw_strokes(slanted([[(0, 0), (0, 1)]], 250, 250, 15, slant=0.2), pen=24),
+           'loop': draw_strokes([[(140 + 80 * np.cos(t), 140 + 100 * np.sin(t)) for t in np.linspace(0, 2 * np.pi, 30)]]),
+           'two dots': draw_strokes([[(100, 100)], [(180, 200)]], pen=30)}
+    valid_x = load_mnist()[2]
+    res |= {f'MNIST test digit {i}': np.kron(valid_x[i].numpy(), np.ones((10, 10), np.uint8)) for i in range(10)}
+    return res
+
+
+def _run_on_page(browser, box, ink) -> dict:
+    "What the page's pad computes for the pad pixels `ink` (bytes, ink high), through the same path as a drawing."
+    import base64
+    return browser.execute_script("return arguments[0].mcPadRun(arguments[1])", box, base64.b64encode(ink.tobytes()).decode())
+
+
+def _assert_as_python(res: dict, ink, models):
+    "The page's digit equals `to_mnist`'s byte for byte; its answers, table, evidence and occlusion maps equal the package's."
+    import numpy as np, torch
+    from mnist_course.your_digit import to_mnist, predict, answers_html, evidence, occlusion
+    digit = to_mnist(ink)
+    assert res['digit'] == digit.flatten().tolist(), "the page's 28x28 digit differs from to_mnist's"
+    want = predict(models, digit)
+    for name, v in want.items():
+        assert torch.allclose(torch.tensor(res['answers'][name], dtype=torch.float64).view(-1), v.double().view(-1), atol=1e-4), name
+    page_table = re.sub(r'\s+', ' ', res['table'])
+    assert page_table == re.sub(r'\s+', ' ', answers_html(want)), (page_table, answers_html(want))
+    ev, win, second = evidence(models['linear'], digit)
+    assert (res['evidence']['win'], res['evidence']['second']) == (win, second)
+    assert np.allclose(res['evidence']['map'], ev.flatten().numpy(), atol=1e-5)
+    for name in ('net', 'cnn'):
+        drop, answer = occlusion(models[name], digit)
+        assert res['occlusion'][name]['answer'] == answer
+        assert np.allclose(res['occlusion'][name]['map'], drop.flatten().numpy(), atol=1e-4), name
+
+
+@pytest.mark.parametrize('name', PAD_PAGES)
+def test_live_pad_matches_the_package(name, site, server, browser, pad_models):
+    "For drawings of many kinds, the page's 28x28 digit is to_mnist's byte for byte, and its answers are predict's (1e-4)."
+    box = _live(browser, server, PAD_PAGES[name], name)
+    assert 'draw a digit first' in box.find_element('css selector', '.pad-message').text   # nothing drawn yet
+    times = []
+    for what, ink in _drawings().items():
+        res = _run_on_page(browser, box, ink)
+        assert 'message' not in res, (what, res.get('message'))
+        _assert_as_python(res, ink, pad_models[name])
+        times.append(res['ms'])
+    print(f"{name}: {len(times)} drawings match the package; the page took {min(times):.1f} to {max(times):.1f} ms per drawing")
+    assert not _severe(browser)
+
+
+@pytest.mark.parametrize('name', PAD_PAGES)
+def test_live_pad_draw_with_the_mouse(name, root, site, server, browser, pad_models):
+    "Draw a 7 with mouse events: every model answers as Python does for the pad's own pixels; a cross-bar changes the answers, Undo brings them back, Clear empties the pad."
+    import base64, numpy as np
+    from selenium.webdriver.common.action_chains import ActionChains
+    box = _live(browser, server, PAD_PAGES[name], name)
+    browser.execute_script("arguments[0].scrollIntoView({block: 'start'})", box)
+    pad = box.find_element('css selector', 'canvas.mnist-pad')
+    def stroke(points):
+        "Press at the first point (offsets from the pad's centre), move through the others, release."
+        chain = ActionChains(browser).move_to_element_with_offset(pad, *points[0]).click_and_hold()
+        for (x0, y0), (x1, y1) in zip(points, points[1:]): chain.move_by_offset(x1 - x0, y1 - y0)
+        chain.release().perform()
+    result = lambda: browser.execute_script("return arguments[0].mcPadResult", box)
+    table = lambda: box.find_element('css selector', '.mc-pad-answers').text
+    stroke([(-60, -80), (0, -85), (60, -80), (20, 0), (-10, 90)])          # a 7: a bar and a slanted stem
+    first, first_table = result(), table()
+    for model in ('mean digits', 'linear', 'net', 'cnn', '3 or 7'): assert model in first_table
+    ink = np.frombuffer(base64.b64decode(first['ink']), np.uint8).reshape(280, 280)
+    _assert_as_python(first, ink, pad_models[name])                       # the pad's own pixels, read back
+    assert int(np.argmax(first['answers']['cnn'])) == 7
+    assert len(box.find_elements('css selector', '.mc-pad-figure canvas')) == 5
+    stroke([(-40, 0), (40, 0)])                                             # a cross-bar: the answers change
+    second = result()
+    assert second['answers'] != first['answers'] and second['ink'] != first['ink']
+    (root/'_screenshots').mkdir(exist_ok=True)
+    browser.save_screenshot(str(root/'_screenshots'/f'{name}_site.png'))
+    box.find_element('css selector', 'button.mnist-pad-undo').click()      # Undo: the first answers again
+    assert result()['answers'] == first['answers'] and table() == first_table
+    box.find_element('css selector', 'button.mnist-pad-clear').click()     # Clear: back to the message
+    assert 'draw a digit first' in table()
+    assert not box.find_elements('css selector', '.mc-pad-figure')
+    assert not _severe(browser)
+
+
+def test_live_pad_works_from_files(site, browser, pad_models):
+    "Opened as a file (no server), the pad page loads its scripts and weights and answers a drawing."
+    from mnist_course.your_digit import draw_strokes
+    browser.get(site.parent.joinpath(PAD_PAGES['pad']).resolve().as_uri())
+    from selenium.webdriver.support.ui import WebDriverWait
+    box = WebDriverWait(browser, 20).until(lambda d: d.find_element('css selector', '.mc-live.mc-live-ready[data-live="pad"]'))
+    ink = draw_strokes([[(70, 60), (215, 60), (150, 240)]])
+    _assert_as_python(_run_on_page(browser, box, ink), ink, pad_models['pad'])
+    assert not _severe(browser)
+
+
+def test_pad_scripts_load_only_on_pad_pages(tools, site):
+    "The pad's code and its 1.8 MB of weights are loaded by the two pad pages only; each names its own weights; nothing comes from another host."
+    static = site.parent/'_static'
+    for page in site.parent.glob('*.html'):
+        text = page.read_text()
+        name = next((n for n, p in PAD_PAGES.items() if p == page.name), None)
+        assert ('_static/pad.js' in text) == (name is not None), page.name
+        if name: assert all(f'src="_static/{f}"' in text for f in tools.site.pad_files(name)), page.name
+    sizes = {f.name: f.stat().st_size for f in static.glob('*.js') if f.name.startswith(('pad', 'mc_', 'live'))}
+    print('pad and live scripts (bytes):', sizes)
+    assert sizes['pad.js'] < 20_000 and sizes['live.js'] < 20_000 and sizes['mc_pad_widget.js'] < 5_000
+    for name in PAD_PAGES: assert sizes[f'mc_{name}_weights.js'] < 2_000_000
+
+
+def test_live_pad_draws_with_a_finger_on_a_phone(site, server, browser, pad_models):
+    "On a phone-sized page, a 7 drawn with touch events draws (the page does not scroll instead) and every model answers as Python does."
+    import base64, numpy as np
+    from selenium.webdriver.common.actions import interaction
+    from selenium.webdriver.common.actions.action_builder import ActionBuilder
+    from selenium.webdriver.common.actions.pointer_input import PointerInput
+    browser.set_window_size(390, 844)
+    try:
+        box = _live(browser, server, PAD_PAGES['pad'], 'pad')
+        pad = box.find_element('css selector', 'canvas.mnist-pad')
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", pad)
+        scrolled = browser.execute_script("return window.scrollY")
+        finger = ActionBuilder(browser, mouse=PointerInput(interaction.POINTER_TOUCH, 'finger'))
+        points = [(-50, -70), (0, -75), (50, -70), (15, 0), (-10, 80)]   # offsets from the pad's centre
+        finger.pointer_action.move_to(pad, *points[0]).pointer_down()
+        for p in points[1:]: finger.pointer_action.move_to(pad, *p)
+        finger.pointer_action.pointer_up()
+        finger.perform()
+        res = browser.execute_script("return arguments[0].mcPadResult", box)
+        assert 'message' not in res, res.get('message')
+        ink = np.frombuffer(base64.b64decode(res['ink']), np.uint8).reshape(280, 280)
+        _assert_as_python(res, ink, pad_models['pad'])
+        assert int(np.argmax(res['answers']['cnn'])) == 7
+        assert browser.execute_script("return window.scrollY") == scrolled, "the page scrolled instead of drawing"
+        assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1"), "the page is wider than the phone"
+    finally: browser.set_window_size(1280, 1400)
+    assert not _severe(browser)

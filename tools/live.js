@@ -1,4 +1,5 @@
-// The docs site's live figures: lesson 2's sliders and lesson 3's rollercoaster, computed in the browser.
+// The docs site's live figures: lesson 2's sliders and lesson 3's rollercoaster, computed in the browser (the
+// drawing pads of lessons 8 and 9 are in tools/pad.js, which only their pages load, and which adds its kind here).
 // Written by hand for this course (no library); tools/site.py copies it into the site's _static/ and writes,
 // for each live figure, a <div class="mc-live"> holding its data as JSON: the lesson's own points and starting
 // parameters, exported by the site builder from the mnist_course package. Nothing is trained or fetched here.
@@ -142,9 +143,11 @@
 
   const KINDS = {sliders, rollercoaster};
   function start() {
+    Object.assign(KINDS, window.MC_LIVE_KINDS || {});  // kinds that a page's other scripts add: the pad (tools/pad.js)
     document.querySelectorAll('.mc-live').forEach(box => {
       const spec = JSON.parse(box.querySelector('script.mc-live-spec').textContent);
-      KINDS[spec.kind](box, spec);
+      if (KINDS[spec.kind]) KINDS[spec.kind](box, spec);
+      else box.insertAdjacentHTML('beforeend', `<p class="mc-live-off">This figure's script did not load: open <code>nbs/${spec.notebook}</code> in JupyterLab to use it.</p>`);
       box.classList.add('mc-live-ready');
     });
   }

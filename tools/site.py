@@ -10,7 +10,8 @@ with myst-nb and sphinx-book-theme renders those notebooks with their committed 
 giving the sidebar, prev/next buttons and search. Nothing is fetched from the network, at build time or when a
 page is read: math becomes MathML, and no JavaScript comes from a CDN. A cell marked `#| live: NAME` gets a live
 figure that our own `tools/live.js` computes in the browser from data this builder exports (lesson 2's sliders,
-lesson 3's rollercoaster); any other widget (the drawing pad) becomes a note.
+lesson 3's rollercoaster), or a live drawing pad (`#| live: pad`, lessons 8 and 9) that `tools/pad.js` runs on the
+lesson's trained weights, which the first build trains once (saying so); any other widget becomes a note.
 
 The Sphinx project lives in `_build/site/` (git-ignored); files there are only rewritten when they change, so a
 second build re-reads only the changed pages, and every page is rebuilt when the page list (sidebar) changes.
@@ -161,7 +162,7 @@ def front_matter(cell: dict) -> dict:
 
 
 # ------------------------------------------------------------------ live figures
-LIVE_JS = TOOL.parent/'live.js'
+LIVE_JS, PAD_JS = TOOL.parent/'live.js', TOOL.parent/'pad.js'
 LIVE_FUNCTIONS = {'quadratic': 'quad', 'quadratic-mae': 'quad', 'relu': 'relu', 'double-relu': 'double-relu'}
 
 
@@ -204,23 +205,107 @@ def live_spec(name: str, code: str) -> dict:
         default = lambda fn, k: inspect.signature(fn).parameters[k].default
         return dict(kind='rollercoaster', time=time_.tolist(), speed=speed.tolist(), start=start.tolist(),
                     lr=default(apply_step, 'lr'), steps=default(train_steps, 'steps'), ylim=list(default(show_preds, 'ylim')))
-    raise ValueError(f"unknown live figure {name!r}: tools/site.py knows {sorted([*LIVE_FUNCTIONS, 'rollercoaster'])}")
+    if name in PADS:
+        from mnist_course.your_digit import DrawingPad
+        pad = DrawingPad()
+        return dict(kind='pad', weights=name, size=pad.size, pen=pad.pen, caption=PADS[name][2])
+    raise ValueError(f"unknown live figure {name!r}: tools/site.py knows {sorted([*LIVE_FUNCTIONS, 'rollercoaster', *PADS])}")
 
 
 LIVE_HINT = {'sliders': 'Drag a slider, or click one and press the arrow keys: your browser redraws the figure',
-             'rollercoaster': 'Step with Next and Back, the slider, or the arrow keys: your browser takes each SGD step'}
+             'rollercoaster': 'Step with Next and Back, the slider, or the arrow keys: your browser takes each SGD step',
+             'pad': 'Draw a digit with the mouse or a finger (Undo and Clear are under the pad): your browser asks every model'}
 
 
 def live_output(name: str, code: str, nb_file: str) -> dict:
     "The HTML output that holds the live figure `name`: a one-line hint, its data as JSON, and a note for readers without JavaScript."
-    spec = live_spec(name, code)
+    spec = live_spec(name, code) | {'notebook': nb_file}
     data = json.dumps(spec, separators=(',', ':')).replace('</', '<\\/')
+    scripts = ''.join(f'<script src="_static/{f}"></script>' for f in pad_files(name)) if spec['kind'] == 'pad' else ''
+    tool = 'tools/pad.js' if spec['kind'] == 'pad' else 'tools/live.js'
     return {'output_type': 'display_data', 'metadata': {}, 'data': {'text/html': (
         f'<div class="mc-live" data-live="{name}"><p class="mc-live-hint">{LIVE_HINT[spec["kind"]]} '
-        f'(no Python needed: the page computes it, with tools/live.js).</p>'
-        f'<script type="application/json" class="mc-live-spec">{data}</script>'
+        f'(no Python needed: the page computes it, with {tool}).</p>'
+        f'<script type="application/json" class="mc-live-spec">{data}</script>{scripts}'
         f'<noscript><p class="mc-live-off">JavaScript is off, so this figure can\'t move here. Open '
         f'<code>nbs/{nb_file}</code> in JupyterLab to use it.</p></noscript></div>')}}
+
+
+# ------------------------------------------------------------------ the live drawing pads (lessons 8 and 9)
+PADS = {  # live pad: (module, function that gives its models, the line that says whose models answer)
+    'pad': ('mnist_course.your_digit', 'pad_models', "Lesson 8's models, trained as the lesson trains them"),
+    'pad-augmented': ('mnist_course.augmentation', 'augmented_models',
+                      'The net and the cnn trained on augmented digits; the others as in lesson 8'),
+}
+PAD_CMAPS = ('Greys', 'RdBu_r', 'Reds')  # the matplotlib colour maps of lesson 8's pad_figure
+
+
+def pad_files(name: str) -> list[str]:
+    "The scripts a page with the live pad `name` loads from `_static/`: the pad's page code, the lesson's widget, the weights."
+    return ['pad.js', 'mc_pad_widget.js', f'mc_{name}_weights.js']
+
+
+def pad_models_of(name: str) -> dict:
+    "The models of the live pad `name`, as its lesson makes them: loaded if trained already, else trained once (one thread, as in the lesson), saying so."
+    import importlib
+    from mnist_course.training import one_thread
+    module, fn, _ = PADS[name]
+    with one_thread(): return getattr(importlib.import_module(module), fn)()
+
+
+def layer_specs(model) -> list[dict]:
+    "The layers of a pad model (`nn.Sequential`s of Flatten, Linear, ReLU, Conv2d and BatchNorm2d) as tools/pad.js runs them, weights as base64 float32."
+    import base64
+    from torch import nn
+    b64 = lambda t: base64.b64encode(t.detach().float().contiguous().numpy().tobytes()).decode()
+    res = []
+    for m in (model if isinstance(model, nn.Sequential) else [model]):
+        if isinstance(m, nn.Sequential): res += layer_specs(m)
+        elif isinstance(m, nn.Flatten): res.append({'type': 'flatten'})
+        elif isinstance(m, nn.ReLU): res.append({'type': 'relu'})
+        elif isinstance(m, nn.Linear): res.append({'type': 'linear', 'shape': list(m.weight.shape), 'weight': b64(m.weight), 'bias': b64(m.bias)})
+        elif (isinstance(m, nn.Conv2d) and m.groups == 1 and m.dilation == (1, 1) and m.padding_mode == 'zeros' and m.bias is not None
+              and len(set(m.stride)) == 1 and isinstance(m.padding, tuple) and len(set(m.padding)) == 1):
+            res.append({'type': 'conv', 'shape': list(m.weight.shape), 'stride': m.stride[0], 'padding': m.padding[0],
+                        'weight': b64(m.weight), 'bias': b64(m.bias)})
+        elif isinstance(m, nn.BatchNorm2d) and m.track_running_stats and m.affine:
+            res.append({'type': 'batchnorm', 'eps': m.eps, 'mean': b64(m.running_mean), 'var': b64(m.running_var),
+                        'weight': b64(m.weight), 'bias': b64(m.bias)})
+        else: raise ValueError(f"tools/pad.js can't run the layer {m}: teach it that layer, or keep it out of the pad's models")
+    return res
+
+
+def pad_weights(name: str) -> dict:
+    "What the page needs to run the live pad `name`: each model as `predict` reads it (layers and weights), and pad_figure's colour maps."
+    import base64, numpy as np, matplotlib
+    models = {}
+    for model_name, m in pad_models_of(name).items():  # predict: distances for the mean digits, P(3) for '3 or 7', else softmax
+        if model_name == 'mean digits':
+            models[model_name] = {'kind': 'distance', 'means': base64.b64encode(m.means.float().contiguous().numpy().tobytes()).decode()}
+        else: models[model_name] = {'kind': 'sigmoid' if model_name == '3 or 7' else 'softmax', 'layers': layer_specs(m)}
+    cmaps = {c: (matplotlib.colormaps[c](np.arange(256))[:, :3] * 255).round().astype(int).tolist() for c in PAD_CMAPS}
+    return {'models': models, 'cmaps': cmaps}
+
+
+def pad_weights_js(name: str) -> str:
+    "The weights file of the live pad `name`: a plain script (it loads from a file:// page too) that files them under its name."
+    return (f'// Written by tools/site.py: the trained weights of the live pad {name!r}, float32 in base64.\n'
+            f'window.MC_PAD_WEIGHTS = window.MC_PAD_WEIGHTS || {{}};\n'
+            f'window.MC_PAD_WEIGHTS[{json.dumps(name)}] = {json.dumps(pad_weights(name), separators=(",", ":"))};\n')
+
+
+def pad_widget_js() -> str:
+    "Lesson 8's pad, the anywidget module `PAD_JS`, as a plain script for the site: its `render` becomes `window.MC_PAD_RENDER`."
+    from mnist_course.your_digit import PAD_JS as widget
+    export = 'export default { render };'
+    if export not in widget: raise ValueError(f"PAD_JS no longer ends with `{export}`: update tools/site.py's pad_widget_js")
+    return ('// Written by tools/site.py: lesson 8\'s PAD_JS (mnist_course.your_digit), as a plain script.\n"use strict";\n'
+            '(function () {' + widget.replace(export, 'window.MC_PAD_RENDER = render;') + '})();\n')
+
+
+def used_pads(snbs: list[dict]) -> set[str]:
+    "The live pads that the pages `snbs` hold (their `data-live` names)."
+    return {m for snb in snbs for m in re.findall(r'data-live=\\?"(pad[\w-]*)\\?"', json.dumps(snb)) if m in PADS}
 
 
 def _code_cell(c: dict, nb_file: str, base_url: str, pages: dict[str, str]) -> dict | None:
@@ -356,7 +441,7 @@ html_context = {{"default_mode": "light"}}
 html_favicon = "_static/favicon.svg"
 html_static_path = ["_static"]
 html_css_files = ["site.css"]
-html_js_files = ["live.js"]         # ours (tools/live.js): the live figures of lessons 2 and 3
+html_js_files = ["live.js"]         # ours (tools/live.js): the live figures; the pad pages load tools/pad.js too
 html_copy_source = False
 html_show_sourcelink = False
 html_math_renderer = "mathml"
@@ -389,6 +474,20 @@ div.mathml { text-align: center; margin: 1em 0; overflow-x: auto; }
 .mc-sliders input, .mc-steps input { width: 14em; vertical-align: middle; margin: 0 0.5em; }
 .mc-result { display: block; font-size: smaller; font-family: monospace; }
 .mc-live-off { font-style: italic; }
+.mc-live:not(.mc-live-ready) .mc-live-hint { display: none; }
+.mc-pad { display: flex; flex-wrap: wrap; gap: 1em; align-items: flex-start; }
+.mc-pad canvas.mnist-pad { width: min(280px, 80vw); height: min(280px, 80vw); }
+.mc-pad-caption { font-size: smaller; font-style: italic; margin: 0 0 0.3em; }
+.mc-pad-answers table.pad-answers td, .mc-pad-answers table.pad-answers th { white-space: nowrap; padding: 0 0.5em; }
+@media (max-width: 540px) {
+  .mc-pad-answers table.pad-answers { font-size: 0.8em; }
+  .mc-pad-answers table.pad-answers td { padding: 0 0.25em; }
+  .mc-pad-answers table.pad-answers td:last-child { white-space: normal; }
+}
+.mc-pad-figure { display: flex; flex-wrap: wrap; gap: 0.5em; margin-top: 0.5em; }
+.mc-pad-figure figure { margin: 0; width: 6.5em; }
+.mc-pad-figure canvas { width: 6.5em; height: 6.5em; image-rendering: pixelated; border: 1px solid #ddd; }
+.mc-pad-figure figcaption { font-size: smaller; line-height: 1.2; }
 '''
 
 FAVICON = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#222"/>'
@@ -486,6 +585,13 @@ def write_sources(root: Path, cfg, src: Path) -> str:
     write_if_changed(src/'_static'/'site.css', CSS)
     write_if_changed(src/'_static'/'favicon.svg', FAVICON)
     write_if_changed(src/'_static'/'live.js', LIVE_JS.read_text())
+    pads = used_pads([p['snb'] for p in pages])
+    if pads:
+        write_if_changed(src/'_static'/'pad.js', PAD_JS.read_text())
+        write_if_changed(src/'_static'/'mc_pad_widget.js', pad_widget_js())
+    for name in pads: write_if_changed(src/'_static'/f'mc_{name}_weights.js', pad_weights_js(name))
+    for f in (src/'_static').glob('mc_*_weights.js'):  # a pad no page holds any more
+        if f.name not in {f'mc_{n}_weights.js' for n in pads}: f.unlink()
     keep = {f"{p['name']}.ipynb" for p in pages} | {f'{API_PAGE}.md', 'conf.py', '_static'}
     for f in src.iterdir():
         if f.name not in keep: shutil.rmtree(f) if f.is_dir() else f.unlink()
