@@ -198,12 +198,15 @@ def test_search_finds_a_function_and_a_concept(root, site, server, browser):
 
 # ------------------------------------------------------------------ last: building again
 def test_second_build_rereads_nothing(tools, root, site):
-    "Nothing changed, so Sphinx re-reads no page: an unchanged build is incremental."
+    "Nothing changed, so Sphinx re-reads no page: an unchanged build is incremental; a script of a pad no page holds any more is removed."
     doctrees = root/'_build'/'site'/'doctrees'
     before = {p.name: p.stat().st_mtime_ns for p in doctrees.glob('*.doctree')}
+    stale = [root/'_build'/'site'/d/'_static'/tools.site.weights_file('pad-gone') for d in ('src', 'html')]
+    for f in stale: f.write_text('// from a pad that was removed')
     assert tools.site.build_site(root) == site
     after = {p.name: p.stat().st_mtime_ns for p in doctrees.glob('*.doctree')}
     assert before and after == before, "an unchanged build rewrote pages"
+    assert not any(f.exists() for f in stale) and not (site.parent/'_static'/stale[0].name).exists()
 
 
 # ------------------------------------------------------------------ the live figures (tools/live.js)
@@ -421,7 +424,7 @@ def test_pad_scripts_load_only_on_pad_pages(tools, site):
     sizes = {f.name: f.stat().st_size for f in static.glob('*.js') if f.name.startswith(('pad', 'mc_', 'live'))}
     print('pad and live scripts (bytes):', sizes)
     assert sizes['pad.js'] < 20_000 and sizes['live.js'] < 20_000 and sizes['mc_pad_widget.js'] < 5_000
-    for name in PAD_PAGES: assert sizes[f'mc_{name}_weights.js'] < 2_000_000
+    for name in PAD_PAGES: assert sizes[tools.site.weights_file(name)] < 2_000_000
 
 
 def test_live_pad_draws_with_a_finger_on_a_phone(site, server, browser, pad_models):

@@ -240,9 +240,14 @@ PADS = {  # live pad: (module, function that gives its models, the line that say
 PAD_CMAPS = ('Greys', 'RdBu_r', 'Reds')  # the matplotlib colour maps of lesson 8's pad_figure
 
 
+def weights_file(name: str) -> str:
+    "The script in `_static/` that holds the trained weights of the live pad `name`."
+    return f'mc_{name}_weights.js'
+
+
 def pad_files(name: str) -> list[str]:
     "The scripts a page with the live pad `name` loads from `_static/`: the pad's page code, the lesson's widget, the weights."
-    return ['pad.js', 'mc_pad_widget.js', f'mc_{name}_weights.js']
+    return ['pad.js', 'mc_pad_widget.js', weights_file(name)]
 
 
 def pad_models_of(name: str) -> dict:
@@ -253,11 +258,15 @@ def pad_models_of(name: str) -> dict:
     with one_thread(): return getattr(importlib.import_module(module), fn)()
 
 
+def b64(t) -> str:
+    "A tensor's values as float32 bytes in base64, row by row (as tools/pad.js reads them into a Float32Array)."
+    import base64
+    return base64.b64encode(t.detach().float().contiguous().numpy().tobytes()).decode()
+
+
 def layer_specs(model) -> list[dict]:
     "The layers of a pad model (`nn.Sequential`s of Flatten, Linear, ReLU, Conv2d and BatchNorm2d) as tools/pad.js runs them, weights as base64 float32."
-    import base64
     from torch import nn
-    b64 = lambda t: base64.b64encode(t.detach().float().contiguous().numpy().tobytes()).decode()
     res = []
     for m in (model if isinstance(model, nn.Sequential) else [model]):
         if isinstance(m, nn.Sequential): res += layer_specs(m)
@@ -277,11 +286,10 @@ def layer_specs(model) -> list[dict]:
 
 def pad_weights(name: str) -> dict:
     "What the page needs to run the live pad `name`: each model as `predict` reads it (layers and weights), and pad_figure's colour maps."
-    import base64, numpy as np, matplotlib
+    import numpy as np, matplotlib
     models = {}
     for model_name, m in pad_models_of(name).items():  # predict: distances for the mean digits, P(3) for '3 or 7', else softmax
-        if model_name == 'mean digits':
-            models[model_name] = {'kind': 'distance', 'means': base64.b64encode(m.means.float().contiguous().numpy().tobytes()).decode()}
+        if model_name == 'mean digits': models[model_name] = {'kind': 'distance', 'means': b64(m.means)}
         else: models[model_name] = {'kind': 'sigmoid' if model_name == '3 or 7' else 'softmax', 'layers': layer_specs(m)}
     cmaps = {c: (matplotlib.colormaps[c](np.arange(256))[:, :3] * 255).round().astype(int).tolist() for c in PAD_CMAPS}
     return {'models': models, 'cmaps': cmaps}
@@ -582,16 +590,13 @@ def write_sources(root: Path, cfg, src: Path) -> str:
     for p in pages: write_if_changed(src/f"{p['name']}.ipynb", json.dumps(p['snb'], indent=1))
     write_if_changed(src/f'{API_PAGE}.md', api_page(api_entries(root, root/cfg.get('lib_path', 'mnist_course')), pages, anchors))
     write_if_changed(src/'conf.py', conf(cfg))
-    write_if_changed(src/'_static'/'site.css', CSS)
-    write_if_changed(src/'_static'/'favicon.svg', FAVICON)
-    write_if_changed(src/'_static'/'live.js', LIVE_JS.read_text())
-    pads = used_pads([p['snb'] for p in pages])
-    if pads:
-        write_if_changed(src/'_static'/'pad.js', PAD_JS.read_text())
-        write_if_changed(src/'_static'/'mc_pad_widget.js', pad_widget_js())
-    for name in pads: write_if_changed(src/'_static'/f'mc_{name}_weights.js', pad_weights_js(name))
-    for f in (src/'_static').glob('mc_*_weights.js'):  # a pad no page holds any more
-        if f.name not in {f'mc_{n}_weights.js' for n in pads}: f.unlink()
+    statics = {'site.css': CSS, 'favicon.svg': FAVICON, 'live.js': LIVE_JS.read_text()}
+    if pads := used_pads([p['snb'] for p in pages]):  # the pad pages' scripts: pad.js, the lesson's widget, each pad's weights
+        statics |= {'pad.js': PAD_JS.read_text(), 'mc_pad_widget.js': pad_widget_js()}
+        statics |= {weights_file(name): pad_weights_js(name) for name in pads}
+    for fn, text in statics.items(): write_if_changed(src/'_static'/fn, text)
+    for f in (src/'_static').iterdir():  # what an earlier build wrote for a pad that no page holds any more, and its copy
+        if f.name not in statics: f.unlink(); (src.parent/'html'/'_static'/f.name).unlink(missing_ok=True)
     keep = {f"{p['name']}.ipynb" for p in pages} | {f'{API_PAGE}.md', 'conf.py', '_static'}
     for f in src.iterdir():
         if f.name not in keep: shutil.rmtree(f) if f.is_dir() else f.unlink()
