@@ -141,6 +141,8 @@ def _status(url):
 
 
 def test_site_in_browser(root, site, order, server, browser):
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
     t0 = time.perf_counter()
     shots = root/'_screenshots'
     shots.mkdir(exist_ok=True)
@@ -150,8 +152,8 @@ def test_site_in_browser(root, site, order, server, browser):
     problems, links, ids = [], set(), {}
     for name in html_pages:
         browser.get(server + name)
-        if not browser.find_elements('css selector', 'main h1, article h1, h1'):
-            problems.append(f"{name}: no title (empty or error page)")
+        try: WebDriverWait(browser, 10).until(lambda d: d.find_elements('css selector', 'main h1, article h1, h1'))
+        except TimeoutException: problems.append(f"{name}: no title (empty or error page)")
         for src in browser.execute_async_script(_IMAGES_JS):
             problems.append(f"{name}: image did not load: {src}")
         for msg in _severe(browser): problems.append(f"{name}: JavaScript/console error: {msg}")
@@ -452,5 +454,8 @@ def test_live_pad_draws_with_a_finger_on_a_phone(site, server, browser, pad_mode
         assert int(np.argmax(res['answers']['cnn'])) == 7
         assert browser.execute_script("return window.scrollY") == scrolled, "the page scrolled instead of drawing"
         assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1"), "the page is wider than the phone"
+        assert browser.execute_script("const t = arguments[0].querySelector('table.pad-answers');"
+                                      "return t.getBoundingClientRect().right <= arguments[0].getBoundingClientRect().right + 1", box), \
+            "the answers table is wider than the pad's box"
     finally: browser.set_window_size(1280, 1400)
     assert not _severe(browser)

@@ -486,11 +486,13 @@ div.mathml { text-align: center; margin: 1em 0; overflow-x: auto; }
 .mc-pad { display: flex; flex-wrap: wrap; gap: 1em; align-items: flex-start; }
 .mc-pad canvas.mnist-pad { width: min(280px, 80vw); height: min(280px, 80vw); }
 .mc-pad-caption { font-size: smaller; font-style: italic; margin: 0 0 0.3em; }
+.mc-pad-answers { flex: 1 1 auto; min-width: min(23em, 100%); }  /* beside the pad only where the whole table fits, drawn or not */
+.mc-pad-answers table.pad-answers { margin: 0; }
 .mc-pad-answers table.pad-answers td, .mc-pad-answers table.pad-answers th { white-space: nowrap; padding: 0 0.5em; }
 @media (max-width: 540px) {
   .mc-pad-answers table.pad-answers { font-size: 0.8em; }
   .mc-pad-answers table.pad-answers td { padding: 0 0.25em; }
-  .mc-pad-answers table.pad-answers td:last-child { white-space: normal; }
+  .mc-pad-answers table.pad-answers td:nth-child(n+3) { white-space: normal; }
 }
 .mc-pad-figure { display: flex; flex-wrap: wrap; gap: 0.5em; margin-top: 0.5em; }
 .mc-pad-figure figure { margin: 0; width: 6.5em; }
