@@ -344,7 +344,7 @@ def load_pngs(files: list[Path]) -> torch.Tensor:
     return torch.stack([torch.tensor(np.array(Image.open(o))) for o in files])
 
 def load_sample(path: Path | None = None, say=print) -> dict[str, torch.Tensor]:
-    "The sample's four folders as uint8 tensors keyed 'train/3', ..., read through a checked cache file."
+    "The sample's four folders as uint8 tensors keyed 'train/3', ..., read through a checked cache file (once per process while unchanged)."
     path = Path(path) if path else get_mnist_sample()
     def make():
         files = {f'{k}/{o.name}': o.read_bytes() for k in SAMPLE_COUNTS for o in image_files(path, k)}
@@ -352,7 +352,21 @@ def load_sample(path: Path | None = None, say=print) -> dict[str, torch.Tensor]:
         except DataError as e:
             raise DataError(f"{e} Delete that folder and run again: the course installs it afresh from "
                             f"${DATA_ENV_VAR} or by download.") from None
-    return cached(path/CACHE_NAME, _png_names(path), make, 'image cache', say)
+    kept = _SAMPLES.get(path)
+    if kept is None or kept[0] != _sample_stamp(path):
+        stacks = cached(path/CACHE_NAME, _png_names(path), make, 'image cache', say)
+        kept = _SAMPLES[path] = (_sample_stamp(path), stacks)  # stamped after a rebuild, which rewrites the cache
+    return {k: v.clone() for k, v in kept[1].items()}  # a copy per call: changing it leaves the kept stacks alone
+
+_SAMPLES = {}  # sample folder -> (its stamp, its stacks), as last read in this process
+
+def _sample_stamp(path: Path) -> tuple:
+    "What changes when a PNG is added, removed or renamed (its folder's mtime) or when the cache file is rewritten."
+    def stamp(p: Path):
+        try: st = p.stat()
+        except FileNotFoundError: return None
+        return st.st_mtime_ns, st.st_size, st.st_ino
+    return tuple(stamp(p) for p in [*(path/k for k in SAMPLE_COUNTS), path/CACHE_NAME])
 
 # %% ../nbs/91_data.ipynb #07f2bb79
 def read_mnist_pngs(folder: Path) -> tuple[torch.Tensor, torch.Tensor]:
