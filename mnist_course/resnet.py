@@ -6,35 +6,39 @@
 from __future__ import annotations
 import random
 from pathlib import Path
-from .data import get_mnist_sample, image_files
-from .training import fit_quietly
+import torch
 from torch import nn
 import torch.nn.functional as F
+from torch.utils.data import TensorDataset
+from .data import get_mnist_sample, load_sample
+from .training import StackedPairs, fit_quietly
 from fastai.data.core import DataLoaders
-from fastai.data.block import DataBlock, CategoryBlock
-from fastai.data.transforms import GrandparentSplitter, parent_label
-from fastai.vision.data import ImageBlock, ImageDataLoaders
+from fastai.data.transforms import CategoryMap
+from fastai.vision.data import ImageDataLoaders
 from fastai.vision.learner import vision_learner
 from fastai.vision.models import resnet18
 from fastai.learner import Learner
 from fastai.metrics import accuracy
-from fastai.torch_core import set_seed
+from fastai.torch_core import set_seed, default_device
 
 # %% auto #0
 __all__ = ['RESNET_MIN_SUBSET', 'mnist_image_dls', 'resnet_learner', 'settle_batchnorm', 'run_resnet']
 
 # %% ../nbs/06_resnet.ipynb #c78813ec
 def mnist_image_dls(path=None, subset: int | None = None, seed: int = 42, bs: int = 64) -> DataLoaders:
-    "The sample's images as fastai `DataLoaders`: `train/` to train (or a seeded `subset` per class of it), all of `valid/` to validate."
+    "The sample as fastai `DataLoaders`: the book's `from_folder`, or a seeded `subset` per class of `train/` and all of `valid/`, from the tensor cache."
     path = Path(path) if path else get_mnist_sample()
     if subset is None: dls = ImageDataLoaders.from_folder(path, bs=bs, val_bs=256, num_workers=0)
     else:
-        rng = random.Random(seed)
-        files = [f for d in '37' for f in rng.sample(image_files(path, f'train/{d}'), subset)]
-        files += [f for d in '37' for f in image_files(path, f'valid/{d}')]
-        dblock = DataBlock(blocks=(ImageBlock, CategoryBlock), get_items=lambda _: files,
-                           splitter=GrandparentSplitter(), get_y=parent_label)
-        dls = dblock.dataloaders(path, bs=bs, val_bs=256, num_workers=0)
+        s, rng = load_sample(path), random.Random(seed)
+        def pairs(stacks: list) -> TensorDataset:  # images as fastai makes them from the PNGs; label 0 for 3s, 1 for 7s
+            x = torch.cat(stacks).float().div_(255)[:, None].expand(-1, 3, -1, -1)
+            return TensorDataset(x, torch.cat([torch.full((len(o),), i) for i, o in enumerate(stacks)]))
+        train = pairs([s[f'train/{d}'][rng.sample(range(len(s[f'train/{d}'])), subset)] for d in '37'])
+        valid = pairs([s[f'valid/{d}'] for d in '37'])
+        dls = DataLoaders(StackedPairs(train, bs=bs, shuffle=True, drop_last=True), StackedPairs(valid, bs=256),
+                          device=default_device())  # shuffled, with a short last batch dropped, as fastai trains
+        dls.vocab = CategoryMap(['3', '7'])
     dls.train.rng = random.Random(seed)  # the order of the shuffled training batches
     return dls
 
