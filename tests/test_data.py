@@ -187,6 +187,15 @@ def test_truncated_image_cache_is_rebuilt(installed, tmp_path):
     assert load_sample(sample, say=said.append) and len(said) == 1  # rebuilt once, then trusted
 
 
+def test_kept_images_are_read_again_when_a_folder_changes(installed, tmp_path):
+    sample = shutil.copytree(installed, tmp_path/'mnist_sample')
+    kept = load_sample(sample)  # this process now keeps the stacks it read
+    kept['valid/7'][0] = 0      # a caller's copy: changing it changes nothing kept
+    assert torch.equal(load_sample(sample)['valid/7'], load_sample(installed)['valid/7'])
+    sorted((sample/'valid'/'7').iterdir())[0].unlink()
+    with pytest.raises(DataError, match='valid/7 has 1,027 images'): load_sample(sample)
+
+
 def test_stale_image_cache_is_rebuilt(installed, tmp_path):
     sample = shutil.copytree(installed, tmp_path/'mnist_sample')
     sorted((sample/'valid'/'7').iterdir())[0].unlink()
