@@ -62,8 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     say = partial(print, file=sys.stderr)  # what happens to the data goes to stderr; the table alone to stdout
     try:
         if args.resnet_subset is not None:
-            from mnist_course.resnet import RESNET_MIN_SUBSET
             if args.resnet_subset < 1: raise ValueError("--resnet-subset must be a positive number of images per digit.")
+            from mnist_course.resnet import RESNET_MIN_SUBSET  # only once the number is sound: it imports fastai's vision library
             if args.resnet_subset < RESNET_MIN_SUBSET:
                 say(f"mnist-course: warning: with fewer than {RESNET_MIN_SUBSET} images per digit, lesson 6 found that the "
                     f"resnet18 short run doesn't learn: expect an accuracy near chance (0.5).")
