@@ -99,11 +99,15 @@ def stroke_width(x: Tensor) -> Tensor:
 # %% ../nbs/09_augmentation.ipynb #9aa794d8
 def thicken(x: Tensor) -> Tensor:
     "Grey-level dilation of images `x` (n, c, h, w): each pixel becomes the brightest of its 3x3 neighbourhood, so strokes grow a pixel on each side."
-    return F.max_pool2d(x, 3, stride=1, padding=1)
+    p = F.pad(x, (1, 1, 1, 1), value=float('-inf'))                                   # past the edge: nothing brighter
+    rows = torch.maximum(torch.maximum(p[..., :-2], p[..., 1:-1]), p[..., 2:])         # brightest of left, self, right
+    return torch.maximum(torch.maximum(rows[..., :-2, :], rows[..., 1:-1, :]), rows[..., 2:, :])  # then of above, self, below
 
 def thin(x: Tensor) -> Tensor:
     "Grey-level erosion over 2x2: each pixel becomes the darkest of itself and its right, lower and lower-right neighbours, so strokes lose about a pixel."
-    return -F.max_pool2d(F.pad(-x, (0, 1, 0, 1)), 2, stride=1)
+    p = F.pad(x, (0, 1, 0, 1))                                   # paper (0) past the right and bottom edges
+    rows = torch.minimum(p[..., :-1], p[..., 1:])                # darkest of self and right
+    return torch.minimum(rows[..., :-1, :], rows[..., 1:, :])    # then of that and below
 
 # %% ../nbs/09_augmentation.ipynb #8c676837
 def affine(x: Tensor, matrix: Tensor, shift: Tensor) -> Tensor:
