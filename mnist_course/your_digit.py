@@ -29,7 +29,7 @@ def fit_one_cycle_sgd(model: nn.Module, x: Tensor, y: Tensor, epochs: int, lr: f
                       tfm: Callable[[Tensor], Tensor] | None = None) -> nn.Module:
     "Train `model` on `(x, y)` by SGD with momentum and fastai's one-cycle schedule peaking at `lr`, each batch changed by `tfm` if given."
     dl = TensorBatches(x, y, bs, shuffle=True, seed=seed)
-    opt = SGD(model.parameters(), lr, mom=0.9)
+    opt = SGD(model.parameters(), lr, mom=0.9)  # a momentum above 0 switches it on; the schedule sets its value
     lr_at, mom_at = combined_cos(0.25, lr / 25, lr, lr / 1e5), combined_cos(0.25, 0.95, 0.85, 0.95)
     step, steps = 0, epochs * len(dl)
     model.train()
