@@ -10,6 +10,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
 from .data import load_mnist, cached
+from .training import code_version
 from .your_digit import (RECIPES, QUICK_N, net10, draw_strokes, to_mnist, accuracy10, train_models,
                                      pad_models, load_weights, models_folder)
 
@@ -139,7 +140,6 @@ AUGMENTED = {  # the models that learn from augmented digits: (maker, epochs, pe
 
 def augmented_models(src=None, quick: bool = False, say=print) -> dict[str, nn.Module]:
     "The pad's models with the net and the cnn trained on augmented digits, the others as lesson 8 made them; trained once, then loaded."
-    from mnist_course.training import code_version
     key = {'recipes': repr({k: v[1:] for k, v in AUGMENTED.items()}), 'quick': quick and QUICK_N, 'code': code_version()}
     def make():
         say(f"Training the net and the cnn on augmented digits{' (quick versions)' if quick else ''}: once, then they are kept in {models_folder()}.")

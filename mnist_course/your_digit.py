@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Callable
 from .data import load_mnist, cached, fastai_data_path
 from .ten_digits import TensorBatches, cross_entropy, softmax
+from .training import code_version
 from fastai.optimizer import SGD
 from fastai.callback.schedule import combined_cos
 import numpy as np
@@ -115,7 +116,6 @@ def pad_models(src=None, quick: bool = False, say=print) -> dict[str, nn.Module]
     "The pad's models, trained once and then loaded from a checked file: mean digits, linear, net, cnn, and '3 or 7'."
     makers = {'mean digits': lambda: MeanDigits(torch.zeros(10, 1, 28, 28), torch.arange(10)),  # blank: the saved means replace them
               **{name: r[0] for name, r in RECIPES.items()}, '3 or 7': lambda: nn.Linear(28*28, 1)}
-    from mnist_course.training import code_version
     key = {'models': list(makers), 'recipes': repr({k: v[1:] for k, v in RECIPES.items()}), 'quick': quick and QUICK_N,
            'code': code_version()}  # weights made by other code, or other PyTorch and fastai versions, are trained again
     def make():
